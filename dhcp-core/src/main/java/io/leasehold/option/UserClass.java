@@ -132,7 +132,7 @@ public record UserClass(List<Octets> items, boolean rfc3004) {
         byte[] b = item.toByteArray();
         boolean printable = b.length > 0;
         for (byte x : b) {
-            if (x < 0x21 || x > 0x7e || x == ',' || x == '"') {
+            if (x < 0x21 || x > 0x7e || x == ',' || x == '"' || x == ';') {
                 printable = false;
                 break;
             }
