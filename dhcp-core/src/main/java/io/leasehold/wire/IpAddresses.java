@@ -122,6 +122,23 @@ public final class IpAddresses {
         return address.getHostAddress();
     }
 
+    /**
+     * The Ethernet address embedded in a modified EUI-64 link-local IPv6 address (RFC 4291 §2.5.1,
+     * appendix A: fe80::/64 with {@code ff:fe} in the middle of the interface identifier and the
+     * universal/local bit inverted), as the low 48 bits of a long; -1 for any other address. Linux
+     * forms its link-local addresses this way unless configured for stable-privacy ones, so it
+     * tells a DHCPv6 server the client's MAC without a neighbour lookup.
+     */
+    public static long eui64Mac(byte[] ipv6) {
+        if (ipv6.length != 16 || (ipv6[0] & 0xff) != 0xfe || (ipv6[1] & 0xc0) != 0x80
+                || ipv6[2] != 0 || ipv6[3] != 0 || ipv6[4] != 0 || ipv6[5] != 0 || ipv6[6] != 0 || ipv6[7] != 0
+                || (ipv6[11] & 0xff) != 0xff || (ipv6[12] & 0xff) != 0xfe) {
+            return -1;
+        }
+        return ((long) ((ipv6[8] ^ 0x02) & 0xff) << 40) | ((long) (ipv6[9] & 0xff) << 32) | ((long) (ipv6[10] & 0xff) << 24)
+                | ((long) (ipv6[13] & 0xff) << 16) | ((long) (ipv6[14] & 0xff) << 8) | (ipv6[15] & 0xff);
+    }
+
     /** The netmask value of a prefix length 0..32. */
     public static int prefixMask(int prefixLength) {
         if (prefixLength < 0 || prefixLength > 32) {
