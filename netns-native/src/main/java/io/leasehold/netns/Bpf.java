@@ -216,18 +216,31 @@ public final class Bpf {
     /** More Fragments (0x2000) and the 13-bit fragment offset (0x1fff) of the flags/offset word. */
     private static final int MF_OR_OFFSET = 0x3fff;
 
+    /**
+     * Ancillary data: loads at these negative offsets read what the kernel knows of the packet
+     * rather than its bytes (linux/filter.h: SKF_AD_OFF, SKF_AD_PKTTYPE; SKF_NET_OFF addresses the
+     * network header whatever the socket's view of the packet starts at).
+     */
+    public static final int SKF_AD_OFF = -0x1000;
+    public static final int SKF_AD_PKTTYPE = 4;
+    public static final int SKF_NET_OFF = -0x100000;
+    /** linux/if_packet.h: a frame this host sent, as a packet socket sees it on the way out. */
+    public static final int PACKET_OUTGOING = 4;
+
     private static final Program DHCP_SERVER_V4 = Program.of(
-            /* 0 */ stmt(BPF_LD | BPF_H | BPF_ABS, ETHERTYPE),
-            /* 1 */ jump(BPF_JMP | BPF_JEQ | BPF_K, Sockets.ETH_P_IP, 0, 8),        // not IPv4: drop
-            /* 2 */ stmt(BPF_LD | BPF_B | BPF_ABS, IP_PROTOCOL),
-            /* 3 */ jump(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 6),            // not UDP: drop
-            /* 4 */ stmt(BPF_LD | BPF_H | BPF_ABS, IP_FRAGMENT),
-            /* 5 */ jump(BPF_JMP | BPF_JSET | BPF_K, MF_OR_OFFSET, 4, 0),          // any fragment: drop
-            /* 6 */ stmt(BPF_LDX | BPF_B | BPF_MSH, IP),                           // X = 4 * IHL
-            /* 7 */ stmt(BPF_LD | BPF_H | BPF_IND, IP + UDP_DESTINATION_PORT),     // A = UDP dst port
-            /* 8 */ jump(BPF_JMP | BPF_JEQ | BPF_K, 67, 0, 1),                     // not 67: drop
-            /* 9 */ stmt(BPF_RET | BPF_K, ACCEPT_WHOLE),
-            /* 10 */ stmt(BPF_RET | BPF_K, 0));
+            /* 0 */ stmt(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
+            /* 1 */ jump(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 10, 0),      // our own frames: drop
+            /* 2 */ stmt(BPF_LD | BPF_H | BPF_ABS, ETHERTYPE),
+            /* 3 */ jump(BPF_JMP | BPF_JEQ | BPF_K, Sockets.ETH_P_IP, 0, 8),        // not IPv4: drop
+            /* 4 */ stmt(BPF_LD | BPF_B | BPF_ABS, IP_PROTOCOL),
+            /* 5 */ jump(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 6),            // not UDP: drop
+            /* 6 */ stmt(BPF_LD | BPF_H | BPF_ABS, IP_FRAGMENT),
+            /* 7 */ jump(BPF_JMP | BPF_JSET | BPF_K, MF_OR_OFFSET, 4, 0),          // any fragment: drop
+            /* 8 */ stmt(BPF_LDX | BPF_B | BPF_MSH, IP),                           // X = 4 * IHL
+            /* 9 */ stmt(BPF_LD | BPF_H | BPF_IND, IP + UDP_DESTINATION_PORT),     // A = UDP dst port
+            /* 10 */ jump(BPF_JMP | BPF_JEQ | BPF_K, 67, 0, 1),                    // not 67: drop
+            /* 11 */ stmt(BPF_RET | BPF_K, ACCEPT_WHOLE),
+            /* 12 */ stmt(BPF_RET | BPF_K, 0));
 
     private static final Program DROP_ALL = Program.of(stmt(BPF_RET | BPF_K, 0));
 
@@ -236,11 +249,36 @@ public final class Bpf {
      * untagged Ethernet interface: IPv4, protocol UDP, not a fragment, UDP destination port 67
      * (RFC 2131 §4.1). The UDP header is found past a variable-length IPv4 header with
      * {@code ldxb 4*([14]&0xf)}. Fragments are dropped whether first or not: a packet socket sees
-     * frames before reassembly, so a fragmented message can never be read whole. A load beyond the
-     * end of a short frame makes the kernel drop it.
+     * frames before reassembly, so a fragmented message can never be read whole. Frames this host
+     * sends are dropped too: a packet socket also sees outgoing frames, and a reply sent to a relay
+     * agent's port 67 would otherwise come back as a request. A load beyond the end of a short frame
+     * makes the kernel drop it.
      */
     public static Program dhcpServerV4() {
         return DHCP_SERVER_V4;
+    }
+
+    /**
+     * For a UDP socket: accepts only datagrams whose IPv4 source is one of {@code addresses}, drops
+     * the rest. The DHCPv4 port holder uses it to take what the packet socket cannot see, a
+     * release that {@code dhcp_release} sends from this host to itself (it travels over loopback),
+     * without taking a second copy of every broadcast the packet socket already reads.
+     *
+     * @param addresses IPv4 addresses, network order as ints; none makes the filter drop everything
+     */
+    public static Program sourceAddressIn(int... addresses) {
+        if (addresses.length > 200) {
+            throw new IllegalArgumentException("addresses: " + addresses.length + " (expected: at most 200)");
+        }
+        Instruction[] insns = new Instruction[addresses.length + 3];
+        insns[0] = stmt(BPF_LD | BPF_W | BPF_ABS, SKF_NET_OFF + 12);                // IPv4 source
+        for (int i = 0; i < addresses.length; i++) {
+            // Equal: jump to the accept at the end; else try the next address.
+            insns[1 + i] = jump(BPF_JMP | BPF_JEQ | BPF_K, addresses[i], addresses.length - i, 0);
+        }
+        insns[addresses.length + 1] = stmt(BPF_RET | BPF_K, 0);
+        insns[addresses.length + 2] = stmt(BPF_RET | BPF_K, ACCEPT_WHOLE);
+        return Program.of(insns);
     }
 
     /**

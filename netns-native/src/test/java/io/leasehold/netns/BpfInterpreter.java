@@ -6,8 +6,8 @@ import static io.leasehold.netns.Bpf.*;
  * A classic BPF interpreter for tests, following the semantics the kernel documents for socket
  * filters (docs.kernel.org/networking/filter.html): loads are big-endian, a load beyond the packet
  * or a division by zero ends the program with 0 (drop), and the return value is how many bytes of
- * the packet to keep. Ancillary loads (negative offsets, SKF_AD_OFF) are not used by our programs
- * and fail the test.
+ * the packet to keep. Of the ancillary loads, the packet type ({@code SKF_AD_PKTTYPE}) and the
+ * network header ({@code SKF_NET_OFF}) are modelled, as our programs use them; others fail the test.
  */
 final class BpfInterpreter {
 
@@ -16,6 +16,15 @@ final class BpfInterpreter {
 
     /** Runs {@code program} over {@code packet}; the result is the kernel's accept length (0: drop). */
     static int run(Bpf.Program program, byte[] packet) {
+        return run(program, packet, 0, packet);
+    }
+
+    /**
+     * Runs {@code program} as the kernel does for a socket whose view of the packet is
+     * {@code packet}, arriving with {@code packetType} (linux/if_packet.h; 0 is PACKET_HOST), and
+     * whose network header is {@code network}.
+     */
+    static int run(Bpf.Program program, byte[] packet, int packetType, byte[] network) {
         Instruction[] insns = program.instructions().toArray(new Instruction[0]);
         int a = 0;
         int x = 0;
@@ -30,6 +39,19 @@ final class BpfInterpreter {
                 case BPF_LD -> {
                     switch (code & 0xe0) {
                         case BPF_ABS, BPF_IND -> {
+                            if ((code & 0xe0) == BPF_ABS && k == SKF_AD_OFF + SKF_AD_PKTTYPE) {
+                                a = packetType;
+                                break;
+                            }
+                            if ((code & 0xe0) == BPF_ABS && k >= SKF_NET_OFF && k < SKF_AD_OFF) {
+                                int at = k - SKF_NET_OFF;
+                                int size = size(code);
+                                if (at + size > network.length) {
+                                    return 0;
+                                }
+                                a = load(network, at, size);
+                                break;
+                            }
                             long offset = (code & 0xe0) == BPF_ABS ? k & 0xffffffffL : (x & 0xffffffffL) + (k & 0xffffffffL);
                             int size = size(code);
                             if (offset < 0 || offset + size > packet.length) {

@@ -152,6 +152,28 @@ class BpfTest {
     }
 
     @Test
+    void framesThisHostSendsAreDropped() {
+        byte[] frame = Frames.build(Frames.spec());
+        assertEquals(frame.length, BpfInterpreter.run(Bpf.dhcpServerV4(), frame, 0, frame));
+        assertEquals(0, BpfInterpreter.run(Bpf.dhcpServerV4(), frame, Bpf.PACKET_OUTGOING, frame));
+    }
+
+    @Test
+    void sourceAddressFilterKeepsOnlyListedSources() {
+        byte[] ip = new byte[28];
+        ip[0] = 0x45;
+        ip[12] = 10;
+        ip[13] = 77;
+        ip[15] = 2;                       // source 10.77.0.2
+        byte[] udp = java.util.Arrays.copyOfRange(ip, 20, 28);
+        assertEquals(0, BpfInterpreter.run(Bpf.sourceAddressIn(), udp, 0, ip), "no addresses: nothing");
+        assertEquals(udp.length, BpfInterpreter.run(Bpf.sourceAddressIn(0x0a4d0001, 0x0a4d0002), udp, 0, ip));
+        assertEquals(udp.length, BpfInterpreter.run(Bpf.sourceAddressIn(0x0a4d0002), udp, 0, ip));
+        assertEquals(0, BpfInterpreter.run(Bpf.sourceAddressIn(0x0a4d0003, 0x0a4d0004), udp, 0, ip));
+        assertThrows(IllegalArgumentException.class, () -> Bpf.sourceAddressIn(new int[201]));
+    }
+
+    @Test
     void dropAllDropsEverything() {
         assertEquals(1, Bpf.dropAll().length());
         assertEquals(0, BpfInterpreter.run(Bpf.dropAll(), Frames.build(Frames.spec())));
@@ -177,9 +199,10 @@ class BpfTest {
 
     @Test
     void dhcpProgramHasTheOpcodesTcpdumpWouldEmit() {
-        // Opcode values as `tcpdump -dd` prints them, a check on the constants themselves.
+        // Opcode values as `tcpdump -dd` prints them, a check on the constants themselves: the
+        // packet-type load (ld [-4092]) and its test, then what 'udp dst port 67' compiles to.
         int[] codes = Bpf.dhcpServerV4().instructions().stream().mapToInt(Instruction::code).toArray();
-        assertArrayEquals(new int[] {0x28, 0x15, 0x30, 0x15, 0x28, 0x45, 0xb1, 0x48, 0x15, 0x06, 0x06}, codes);
+        assertArrayEquals(new int[] {0x20, 0x15, 0x28, 0x15, 0x30, 0x15, 0x28, 0x45, 0xb1, 0x48, 0x15, 0x06, 0x06}, codes);
     }
 
     @Test
