@@ -17,11 +17,13 @@ import java.util.Objects;
  * @param detail         a short explanation for logs (dnsmasq's wording where it has one), or null
  * @param routing        where the reply goes, or null when there is no reply
  * @param destination    the reply's IPv4 destination (network order) for the routing, 0 for broadcast
+ * @param serverAddress  this server's address on the client's subnet: the reply's source and its
+ *                       server identifier (0 when there is no reply)
  * @param maxLength      the largest reply the client accepts
  * @param changes        the lease changes to journal before replying; empty when nothing durable changed
  */
-public record Dhcp4Decision(Outcome outcome, String detail, Routing routing, int destination, int maxLength,
-                            List<LeaseChange> changes) {
+public record Dhcp4Decision(Outcome outcome, String detail, Routing routing, int destination, int serverAddress,
+                            int maxLength, List<LeaseChange> changes) {
 
     /** The outcome of a request; every request ends in exactly one. */
     public enum Outcome {
@@ -87,12 +89,12 @@ public record Dhcp4Decision(Outcome outcome, String detail, Routing routing, int
 
     /** A decision with no reply and no lease change. */
     public static Dhcp4Decision silent(Outcome outcome, String detail) {
-        return new Dhcp4Decision(outcome, detail, null, 0, 0, List.of());
+        return new Dhcp4Decision(outcome, detail, null, 0, 0, 0, List.of());
     }
 
     /** A decision with no reply that changed leases. */
     public static Dhcp4Decision silent(Outcome outcome, String detail, List<LeaseChange> changes) {
-        return new Dhcp4Decision(outcome, detail, null, 0, 0, changes);
+        return new Dhcp4Decision(outcome, detail, null, 0, 0, 0, changes);
     }
 
     /** True when a reply was written and must be sent. */

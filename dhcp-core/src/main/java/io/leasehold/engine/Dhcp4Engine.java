@@ -594,7 +594,7 @@ public final class Dhcp4Engine {
             }
             subnet = contextOf(ciaddr);
             writeReply(Dhcp4MessageType.ACK.code(), 0, Subnet.INFINITE, false);
-            return new Dhcp4Decision(Outcome.INFORM_ACK, null, Routing.SOURCE, ciaddr, maxLength(), List.of());
+            return new Dhcp4Decision(Outcome.INFORM_ACK, null, Routing.SOURCE, ciaddr, ownAddress(subnet), maxLength(), List.of());
         }
 
         // ---- building replies -------------------------------------------------------------------
@@ -864,7 +864,8 @@ public final class Dhcp4Engine {
                 routing = Routing.YIADDR;
                 destination = yiaddr;
             }
-            return new Dhcp4Decision(outcome, IpAddresses.ipv4Text(yiaddr), routing, destination, maxLength(), changes);
+            return new Dhcp4Decision(outcome, IpAddresses.ipv4Text(yiaddr), routing, destination, ownAddress(subnet), maxLength(),
+                    changes);
         }
 
         /** RFC 2131 §4.3.2: a NAK carries 53, 54 and a message; it is broadcast unless relayed. */
@@ -890,7 +891,7 @@ public final class Dhcp4Engine {
             } else {
                 routing = Routing.BROADCAST;
             }
-            return new Dhcp4Decision(Outcome.NAK, message, routing, destination, maxLength(), List.of());
+            return new Dhcp4Decision(Outcome.NAK, message, routing, destination, own, maxLength(), List.of());
         }
     }
 
