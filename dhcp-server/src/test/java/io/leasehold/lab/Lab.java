@@ -45,6 +45,7 @@ public final class Lab implements AutoCloseable {
     private final String prefix;
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
+    private final List<Path> netnsEtc = new ArrayList<>();
     private final Path dir;
 
     private Lab(String prefix) throws IOException {
@@ -108,7 +109,44 @@ public final class Lab implements AutoCloseable {
         run("ip", "netns", "add", name).orThrow("ip netns add " + name);
         namespaces.add(name);
         run("ip", "-n", name, "link", "set", "lo", "up").orThrow("lo up");
+        // No duplicate address detection: a link-local address is usable the moment a link is up,
+        // as DHCPv6 clients need to bind to it (the shared captures were made the same way).
+        for (String scope : new String[] {"all", "default"}) {
+            run("ip", "netns", "exec", name, "sysctl", "-q", "-w", "net.ipv6.conf." + scope + ".accept_dad=0")
+                    .orThrow("sysctl accept_dad");
+        }
         return name;
+    }
+
+    /**
+     * Gives the namespace its own {@code resolv.conf} ({@code /etc/netns/<ns>/resolv.conf}, which
+     * {@code ip netns exec} mounts over {@code /etc/resolv.conf}), so a DHCP client's script writes
+     * there and never into the machine's; returns its path. Removed with the lab.
+     */
+    public Path resolvConf(String ns) throws IOException {
+        Path d = Path.of("/etc/netns", ns);
+        Files.createDirectories(d);
+        netnsEtc.add(d);
+        Path f = d.resolve("resolv.conf");
+        Files.writeString(f, "");
+        return f;
+    }
+
+    /** Sends {@code signal} (e.g. {@code USR1}) to a process this lab spawned. */
+    public void signal(Process p, String signal) throws IOException, InterruptedException {
+        run("kill", "-" + signal, Long.toString(p.pid())).orThrow("kill -" + signal + " " + p.pid());
+    }
+
+    /** Waits until {@code condition} holds, checking every 100 ms, for at most {@code timeout}. */
+    public static boolean await(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return condition.getAsBoolean();
     }
 
     /** Deletes a namespace of this lab now (as an operator would). */
@@ -132,6 +170,17 @@ public final class Lab implements AutoCloseable {
         }
         run("ip", "-n", nsA, "link", "set", a, "up").orThrow("up " + a);
         run("ip", "-n", nsB, "link", "set", b, "up").orThrow("up " + b);
+    }
+
+    /** Waits (at most 10 s) until {@code ifname} has its IPv6 link-local address, which DHCPv6 clients bind to. */
+    public void awaitLinkLocal(String ns, String ifname) throws IOException, InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (run("ip", "-n", ns, "-6", "addr", "show", "dev", ifname, "scope", "link").out().contains("fe80::")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException(ifname + " in " + ns + " has no link-local address after 10 s");
     }
 
     /** Adds an address (with /len); IPv6 ones without duplicate address detection, so they work at once. */
@@ -199,6 +248,13 @@ public final class Lab implements AutoCloseable {
             }
         }
         namespaces.clear();
+        for (Path d : netnsEtc) {
+            try (var files = Files.walk(d)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                // best effort
+            }
+        }
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
