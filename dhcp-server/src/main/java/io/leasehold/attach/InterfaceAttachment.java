@@ -65,9 +65,14 @@ final class InterfaceAttachment {
     private EpollDatagramChannel v6;
     private boolean closed;
 
-    InterfaceAttachment(String name, NetworkRuntime network, IoEventLoop loop, LeasePersistence persistence,
+    /**
+     * @param ifindex the interface's index as the link event gave it; the sockets are bound to it,
+     *                and address events for it apply from the start, before the sockets exist
+     */
+    InterfaceAttachment(String name, int ifindex, NetworkRuntime network, IoEventLoop loop, LeasePersistence persistence,
                         ByteBufAllocator alloc, long mac, List<InterfaceAddress> addresses) {
         this.name = name;
+        this.ifindex = ifindex;
         this.network = network;
         this.loop = loop;
         this.persistence = persistence;
@@ -111,7 +116,15 @@ final class InterfaceAttachment {
     }
 
     private CompletableFuture<Void> configure(Fds f) {
-        ifindex = f.ifindex;
+        if (f.ifindex != ifindex) {
+            // Deleted and recreated between the link event and the socket calls: the newer link
+            // event opens a fresh attachment; this one gives up.
+            Sockets.close(f.packet);
+            Sockets.close(f.udp4);
+            Sockets.close(f.udp6);
+            return CompletableFuture.failedFuture(new IllegalStateException(name + " is now ifindex " + f.ifindex
+                    + ", not " + ifindex));
+        }
         packetFd = f.packet;
         udp4Fd = f.udp4;
         try {
@@ -187,10 +200,8 @@ final class InterfaceAttachment {
     }
 
     private void socketFailed() {
-        // The interface went away under the socket; the namespace's link events close and reopen it.
-        if (packets != null) {
-            packets.cancel();
-        }
+        // Nothing to do: the interface is down or gone, and the namespace's link events will close
+        // these sockets if it is gone, or it comes back up and the socket works again.
     }
 
     /** Closes every socket; call on the loop. Idempotent. */

@@ -275,13 +275,13 @@ public final class NamespaceAttachment {
         NetworkRuntime network = served.get(link.name());
         InterfaceAttachment existing = interfaces.get(link.name());
         if (existing != null) {
-            if (existing.ifindex() == link.ifindex() || existing.ifindex() == 0) {
+            if (existing.ifindex() == link.ifindex()) {
                 return;
             }
             existing.close();   // same name, new index: the device was recreated
         }
         List<InterfaceAddress> addrs = List.copyOf(addresses.getOrDefault(link.ifindex(), List.of()));
-        InterfaceAttachment a = new InterfaceAttachment(link.name(), network, loop, persistence, alloc,
+        InterfaceAttachment a = new InterfaceAttachment(link.name(), link.ifindex(), network, loop, persistence, alloc,
                 InterfaceAttachment.macOf(link.hardwareAddress()), addrs);
         interfaces.put(link.name(), a);
         a.open(ns, opener).whenComplete((v, failure) -> {

@@ -34,12 +34,14 @@ public final class PacketSocketHandle implements EpollIoHandle {
     private final Runnable onError;
     private IoRegistration registration;
     private long sendFailures;
+    private long errors;
 
     /**
      * @param fd      the packet socket, bound and filtered
      * @param onFrame called on the loop with each frame as the readable bytes of a reused buffer;
      *                the buffer is valid only during the call
-     * @param onError called on the loop when the socket fails (the interface went away)
+     * @param onError called on the loop when a read fails (the interface is down or gone); the
+     *                handle stays registered
      */
     public PacketSocketHandle(int fd, ByteBufAllocator alloc, Consumer<ByteBuf> onFrame, Runnable onError) {
         this.fd = new FileDescriptor(fd);
@@ -63,8 +65,14 @@ public final class PacketSocketHandle implements EpollIoHandle {
     public void handle(IoRegistration registration, IoEvent event) {
         EpollIoOps ops = ((EpollIoEvent) event).ops();
         if (ops.contains(EpollIoOps.EPOLLERR)) {
-            onError.run();
-            return;
+            // A packet socket reports ENETDOWN when its interface is (or was, at bind) down, and
+            // keeps working once the interface comes up. Reading takes the error off the socket;
+            // whether the interface is really gone is for the namespace's link events to say.
+            try {
+                fd.readAddress(receive.memoryAddress(), 0, receive.capacity());
+            } catch (IOException e) {
+                errors++;
+            }
         }
         if (!ops.contains(EpollIoOps.EPOLLIN)) {
             return;
@@ -79,8 +87,14 @@ public final class PacketSocketHandle implements EpollIoHandle {
                 onFrame.accept(receive);
             }
         } catch (IOException e) {
+            errors++;
             onError.run();
         }
+    }
+
+    /** How many socket errors were read (ENETDOWN and the like). */
+    public long errors() {
+        return errors;
     }
 
     /**
