@@ -157,7 +157,7 @@ class RealClientsIT {
         Lab.assumeCommand("busybox", "busybox");
         start(0x12, LabNetwork.neutron("net1", 0));
         Path script = lab.dir().resolve("udhcpc.sh");
-        Files.writeString(script, UDHCPC_SCRIPT.replace("@RESOLV@", "/etc/resolv.conf"));
+        Files.writeString(script, io.leasehold.demo.Demo.UDHCPC_SCRIPT.replace("@RESOLV@", "/etc/resolv.conf"));
         script.toFile().setExecutable(true);
         Path log = lab.dir().resolve("udhcpc.log");
         Process p = lab.spawn(cli, log, "unshare", "--uts", "busybox", "udhcpc", "-i", c, "-f", "-s", script.toString(),
@@ -255,38 +255,4 @@ class RealClientsIT {
         assertTrue(read(resolv).contains("openstacklocal"), read(resolv));
         assertTrue(server.leases6("net2").isEmpty(), "stateless: nothing leased");
     }
-
-    /**
-     * A udhcpc script that applies what the server sent, as the one Debian's udhcpc package ships
-     * would: address, MTU, classless routes (or the router), and resolv.conf.
-     */
-    static final String UDHCPC_SCRIPT = """
-            #!/bin/sh
-            case "$1" in
-              deconfig)
-                ip -4 addr flush dev "$interface"
-                ;;
-              bound|renew)
-                ip -4 addr flush dev "$interface"
-                ip addr add "$ip/$mask" dev "$interface"
-                [ -n "$mtu" ] && ip link set dev "$interface" mtu "$mtu"
-                if [ -n "$staticroutes" ]; then
-                  set -- $staticroutes
-                  while [ $# -ge 2 ]; do
-                    if [ "$1" = "0.0.0.0/0" ]; then ip route replace default via "$2" dev "$interface";
-                    else ip route replace "$1" via "$2" dev "$interface"; fi
-                    shift 2
-                  done
-                elif [ -n "$router" ]; then
-                  for r in $router; do ip route replace default via "$r" dev "$interface"; done
-                fi
-                {
-                  [ -n "$search" ] && echo "search $search"
-                  [ -z "$search" ] && [ -n "$domain" ] && echo "search $domain"
-                  for d in $dns; do echo "nameserver $d"; done
-                } > @RESOLV@
-                ;;
-            esac
-            exit 0
-            """;
 }
