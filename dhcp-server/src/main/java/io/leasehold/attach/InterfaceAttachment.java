@@ -155,7 +155,7 @@ final class InterfaceAttachment {
         }
 
         Dhcp4Service dhcp4 = new Dhcp4Service(network, persistence, this::current, alloc, loop);
-        packets = new PacketSocketHandle(f.packet, alloc, dhcp4::onFrame, this::socketFailed);
+        packets = new PacketSocketHandle(f.packet, dhcp4::onFrame, this::socketFailed);
         portHolder = new EpollDatagramChannel(f.udp4);
         portHolder.pipeline().addLast(new SimpleChannelInboundHandler<DatagramPacket>() {
             @Override

@@ -17,6 +17,7 @@ import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -307,10 +308,17 @@ public final class NamespaceAttachment {
         return "namespace " + label();
     }
 
+    /** One rtnetlink receive buffer per event-loop thread: messages are parsed to the end before the next read. */
+    private static final FastThreadLocal<ByteBuffer> NETLINK_BUFFER = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuffer initialValue() {
+            return ByteBuffer.allocateDirect(Rtnetlink.RECEIVE_BUFFER_SIZE);
+        }
+    };
+
     /** The rtnetlink socket on the loop. */
     private final class NetlinkHandle implements EpollIoHandle {
         private final FileDescriptor fd;
-        private final ByteBuffer buffer = ByteBuffer.allocateDirect(Rtnetlink.RECEIVE_BUFFER_SIZE);
         private IoRegistration registration;
 
         NetlinkHandle(int fd) {
@@ -338,6 +346,7 @@ public final class NamespaceAttachment {
             if (!((EpollIoEvent) event).ops().contains(EpollIoOps.EPOLLIN) || detached) {
                 return;
             }
+            ByteBuffer buffer = NETLINK_BUFFER.get();
             for (int i = 0; i < 64; i++) {
                 int n;
                 try {

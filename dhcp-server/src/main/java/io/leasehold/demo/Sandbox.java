@@ -115,6 +115,39 @@ public final class Sandbox implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Creates {@code count} namespaces {@code <prefix>-<role><i>} at once, with one {@code ip -batch}
+     * (loopback left down, DAD left on: for scale runs, not for clients).
+     */
+    public List<String> namespaces(String role, int count) throws IOException, InterruptedException {
+        List<String> names = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = prefix + "-" + role + i;
+            names.add(name);
+            lines.add("netns add " + name);
+        }
+        batch(null, lines);
+        namespaces.addAll(names);
+        return names;
+    }
+
+    /**
+     * Runs {@code ip} commands (one per line, without the leading {@code ip}) in one process, in
+     * namespace {@code ns} (null: the current one). Thousands of commands take a fraction of a
+     * second this way, instead of a process each.
+     */
+    public Result batch(String ns, List<String> commands) throws IOException, InterruptedException {
+        Path file = Files.createTempFile(dir, "ip", ".batch");
+        Files.write(file, commands);
+        try {
+            return ns == null ? run(Duration.ofMinutes(5), "ip", "-batch", file.toString()).orThrow("ip -batch")
+                    : run(Duration.ofMinutes(5), "ip", "-n", ns, "-batch", file.toString()).orThrow("ip -n " + ns + " -batch");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     /** Deletes one of this sandbox's namespaces now, as an operator would. */
     public void deleteNamespace(String name) throws IOException, InterruptedException {
         run("ip", "netns", "del", name).orThrow("ip netns del " + name);
@@ -254,11 +287,19 @@ public final class Sandbox implements AutoCloseable {
                 }
             }
         }
-        for (String ns : new ArrayList<>(namespaces)) {
+        if (!namespaces.isEmpty()) {
+            List<String> lines = new ArrayList<>();
+            for (String ns : namespaces) {
+                lines.add("netns del " + ns);
+            }
             try {
-                run("ip", "netns", "del", ns);
+                // -force: a namespace already gone must not stop the others from being deleted.
+                Path file = Files.createTempFile("lh", ".batch");
+                Files.write(file, lines);
+                run(Duration.ofMinutes(5), "ip", "-force", "-batch", file.toString());
+                Files.deleteIfExists(file);
             } catch (IOException | InterruptedException e) {
-                // best effort: go on with the others
+                // best effort
             }
         }
         namespaces.clear();

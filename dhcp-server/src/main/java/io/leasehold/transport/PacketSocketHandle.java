@@ -1,21 +1,26 @@
 package io.leasehold.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * A raw {@code AF_PACKET} socket on an event loop: reads frames into one reused direct buffer and
- * hands each to a consumer on the loop thread, and writes whole frames. No packet byte is copied
- * between the kernel and the decoder, and nothing is allocated per frame.
+ * A raw {@code AF_PACKET} socket on an event loop: reads frames into a direct buffer and hands
+ * each to a consumer on the loop thread, and writes whole frames. No packet byte is copied between
+ * the kernel and the decoder, and nothing is allocated per frame.
+ *
+ * <p>Frames are handled one at a time, to the end, on the loop thread, so every handle of a loop
+ * reads into the same buffer: a thousand served interfaces cost one receive buffer per loop, not a
+ * thousand.
  *
  * <p>The socket's fd belongs to whoever opened it ({@link #close()} closes it); the handle only
  * reads and writes.
@@ -28,8 +33,20 @@ public final class PacketSocketHandle implements EpollIoHandle {
     /** Large enough for a jumbo frame; a longer frame is truncated by the kernel and then refused by the decoder. */
     static final int RECEIVE_BUFFER = 16 * 1024;
 
+    /** The receive buffer of each event-loop thread; it lives as long as the thread. */
+    private static final FastThreadLocal<ByteBuf> RECEIVE = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuf initialValue() {
+            return Unpooled.directBuffer(RECEIVE_BUFFER, RECEIVE_BUFFER);
+        }
+
+        @Override
+        protected void onRemoval(ByteBuf buf) {
+            buf.release();
+        }
+    };
+
     private final FileDescriptor fd;
-    private final ByteBuf receive;
     private final Consumer<ByteBuf> onFrame;
     private final Runnable onError;
     private IoRegistration registration;
@@ -43,9 +60,8 @@ public final class PacketSocketHandle implements EpollIoHandle {
      * @param onError called on the loop when a read fails (the interface is down or gone); the
      *                handle stays registered
      */
-    public PacketSocketHandle(int fd, ByteBufAllocator alloc, Consumer<ByteBuf> onFrame, Runnable onError) {
+    public PacketSocketHandle(int fd, Consumer<ByteBuf> onFrame, Runnable onError) {
         this.fd = new FileDescriptor(fd);
-        this.receive = alloc.directBuffer(RECEIVE_BUFFER, RECEIVE_BUFFER);
         this.onFrame = onFrame;
         this.onError = onError;
     }
@@ -64,6 +80,7 @@ public final class PacketSocketHandle implements EpollIoHandle {
     @Override
     public void handle(IoRegistration registration, IoEvent event) {
         EpollIoOps ops = ((EpollIoEvent) event).ops();
+        ByteBuf receive = RECEIVE.get();
         if (ops.contains(EpollIoOps.EPOLLERR)) {
             // A packet socket reports ENETDOWN when its interface is (or was, at bind) down, and
             // keeps working once the interface comes up. Reading takes the error off the socket;
@@ -131,9 +148,6 @@ public final class PacketSocketHandle implements EpollIoHandle {
 
     @Override
     public void close() {
-        // Called by Netty when the registration ends: release the buffer; the fd is the owner's.
-        if (receive.refCnt() > 0) {
-            receive.release();
-        }
+        // Called by Netty when the registration ends; the fd is the owner's to close.
     }
 }
