@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  *
  * <h2>Layout</h2>
  * <pre>
- * &lt;data dir&gt;/lock                    held (flock) while a store has the directory open
+ * &lt;data dir&gt;/lock                    locked (fcntl) while a store has the directory open
  * &lt;data dir&gt;/journal-&lt;gen&gt;.lhj        journal generations; appends go to the highest
  * &lt;lease file of each network&gt;       rewritten whole by compaction: temp file, fsync, rename
  * </pre>
@@ -101,6 +101,8 @@ import java.util.regex.Pattern;
  * lease) plus writing the file, one fsync of it and one of its directory: a few milliseconds on an
  * SSD for a network of a thousand leases. Requests made while a write is under way are coalesced
  * into the next write.
+ *
+ * <p>The futures this class returns complete on the common pool, never on its own threads.
  *
  * <h2>The caller's protocol</h2>
  * <ul>
@@ -596,7 +598,24 @@ public final class LeaseStore implements AutoCloseable {
                 break;
             }
         }
-        return done;
+        return handOff(done);
+    }
+
+    /**
+     * The same outcome, delivered from the common pool: a caller's dependent stages never run on
+     * the journal writer or the compaction thread (where a blocking call, such as {@link #load},
+     * would wait for the very thread it holds).
+     */
+    private static <T> CompletableFuture<T> handOff(CompletableFuture<T> f) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        f.whenCompleteAsync((v, t) -> {
+            if (t != null) {
+                out.completeExceptionally(t);
+            } else {
+                out.complete(v);
+            }
+        });
+        return out;
     }
 
     // ---------------------------------------------------------------------------------------- compaction
@@ -618,7 +637,7 @@ public final class LeaseStore implements AutoCloseable {
             fullWaiters.add(f);
             requests.notifyAll();
         }
-        return f;
+        return handOff(f);
     }
 
     /**
@@ -629,6 +648,10 @@ public final class LeaseStore implements AutoCloseable {
      * @return completes when a write that started after this call has finished
      */
     public CompletableFuture<Void> compact(String networkId) {
+        return handOff(requestWrite(networkId));
+    }
+
+    private CompletableFuture<Void> requestWrite(String networkId) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         synchronized (requests) {
             if (stopping) {
@@ -650,11 +673,11 @@ public final class LeaseStore implements AutoCloseable {
      * @return completes when the file is written and the network unloaded
      */
     public CompletableFuture<Void> unload(String networkId) {
-        return unload(networkId, 5);
+        return handOff(unload(networkId, 5));
     }
 
     private CompletableFuture<Void> unload(String networkId, int attempts) {
-        return compact(networkId).thenCompose(v -> journal.submit(() -> {
+        return requestWrite(networkId).thenCompose(v -> journal.submit(() -> {
             Network n = networks.get(networkId);
             if (n == null) {
                 return true;
