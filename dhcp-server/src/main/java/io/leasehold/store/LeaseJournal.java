@@ -193,6 +193,8 @@ public final class LeaseJournal implements AutoCloseable {
         final Completion completion;
         final Task<?> task;
         final CompletableFuture<Object> taskResult;
+        /** Set once its completion is handed out, so that no error path completes it twice. */
+        boolean completed;
 
         Entry(LeaseChange change, Executor executor, Completion completion) {
             this.change = change;
@@ -442,19 +444,20 @@ public final class LeaseJournal implements AutoCloseable {
         }
         changes.clear();
         buffer.clear();
-        for (int i = from; i < to; i++) {
-            LeaseChange c = entries.get(i).change;
-            int n = LeaseJournalCodec.encodedLength(c);
-            if (buffer.remaining() < n) {
-                grow(n);
-            }
-            LeaseJournalCodec.encode(c, buffer);
-            changes.add(c);
-        }
-        buffer.flip();
-        int length = buffer.remaining();
         Throwable failure = null;
+        int length = 0;
         try {
+            for (int i = from; i < to; i++) {
+                LeaseChange c = entries.get(i).change;
+                int n = LeaseJournalCodec.encodedLength(c);
+                if (buffer.remaining() < n) {
+                    grow(n);
+                }
+                LeaseJournalCodec.encode(c, buffer);
+                changes.add(c);
+            }
+            buffer.flip();
+            length = buffer.remaining();
             if (needsTruncate) {
                 channel.truncate(position);
                 needsTruncate = false;
@@ -550,6 +553,10 @@ public final class LeaseJournal implements AutoCloseable {
         Map<Executor, Dispatch> byExecutor = null;
         for (int i = from; i < to; i++) {
             Entry e = entries.get(i);
+            if (e.completed) {
+                continue;
+            }
+            e.completed = true;
             if (e.executor == null) {
                 completeQuietly(e.completion, failure);
                 continue;
@@ -577,7 +584,7 @@ public final class LeaseJournal implements AutoCloseable {
         for (Entry e : entries) {
             if (e.task != null) {
                 e.taskResult.completeExceptionally(failure);
-            } else {
+            } else if (!e.completed) {
                 changeEntries.add(e);
             }
         }
