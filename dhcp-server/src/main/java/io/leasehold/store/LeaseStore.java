@@ -68,10 +68,11 @@ import java.util.regex.Pattern;
  * The store keeps, on the journal's writer thread, a mirror of each loaded network built from what
  * the journal committed. A compaction, on the store's own thread ({@value #COMPACTOR_NAME}):
  * <ol>
- *   <li>On the writer thread, between two rounds (call that point R): force the current generation
- *       G; create generation G+1; write into it the leases the lease files cannot hold, and the
- *       pending records of networks not loaded yet; force it and the directory; switch appends to
- *       it. A crash before the switch leaves G as the last complete generation and G+1 absent,
+ *   <li>On the writer thread, between two rounds (call that point R): drop expired leases from
+ *       the mirrors; force the current generation G; create generation G+1; write into it the
+ *       leases the lease files cannot hold, and the pending records of networks not loaded (the
+ *       last change of each key: they are carried from generation to generation until the network
+ *       is loaded, or reset); force it and the directory; switch appends to it. A crash before the switch leaves G as the last complete generation and G+1 absent,
  *       empty or torn; a torn G+1 is cut at start, and everything in it is also in G.</li>
  *   <li>Write each loaded network's lease file from its mirror: temp file in the same directory,
  *       write, fsync, rename over the old file, fsync the directory. The mirror is read after R, so
@@ -95,12 +96,15 @@ import java.util.regex.Pattern;
  * the files are written by the compaction thread while appends go on.
  *
  * <h2>One network's file</h2>
- * {@link #compact(String)} rewrites only that network's lease file (steps of 2 above, no journal
+ * {@link #compact(String)} rewrites only that network's lease file (step 2 above, no journal
  * rotation): it is what to call after a release, since Neutron reads the file to decide which
- * leases to release (neutron-compat §3.7). Cost: formatting the network's leases (about 1 µs per
- * lease) plus writing the file, one fsync of it and one of its directory: a few milliseconds on an
- * SSD for a network of a thousand leases. Requests made while a write is under way are coalesced
- * into the next write.
+ * leases to release (neutron-compat §3.7). It is safe at any time: the file then holds each key's
+ * value at some point after the last rotation, which the journal replays over correctly. Cost:
+ * formatting the network's leases plus writing the file, one fsync of it and one of its directory,
+ * on the compaction thread (the event loop only queues the request): measured by
+ * {@code LeaseStoreBenchmark} on the build machine, about 1.1 ms for a network of 1,000 leases and
+ * 7 ms for 10,000, and about 350 bytes of garbage per lease. Requests made while a write is under
+ * way are coalesced into the next write.
  *
  * <p>The futures this class returns complete on the common pool, never on its own threads.
  *
