@@ -126,10 +126,10 @@ public final class LeaseJournal implements AutoCloseable {
     /**
      * Counters since the journal was opened.
      *
-     * @param appended  changes accepted by {@link #append}
-     * @param rejected  changes refused because the queue was full or the journal closed
-     * @param committed changes written (and forced, under {@link FsyncPolicy#ALWAYS}) and acknowledged
-     * @param failed    changes whose completion reported a failure
+     * @param appended  appends accepted by {@link #append} (a multi-change append counts once)
+     * @param rejected  appends refused because the queue was full or the journal closed
+     * @param committed changes (records) written, and forced under {@link FsyncPolicy#ALWAYS}, and acknowledged
+     * @param failed    changes (records) whose completion reported a failure
      * @param bytes     bytes written, records only
      * @param rounds    write rounds
      * @param forces    forces of the file
@@ -186,9 +186,11 @@ public final class LeaseJournal implements AutoCloseable {
     /** How long {@link #close} waits for the writer to finish. */
     private static final long CLOSE_WAIT_MILLIS = 30_000;
 
-    /** One queued item: a change to write, or a task to run between rounds. */
+    /** One queued item: a change (or several) to write, or a task to run between rounds. */
     private static final class Entry {
         final LeaseChange change;
+        /** The changes of a multi-change append, else null. */
+        final List<LeaseChange> changes;
         final Executor executor;
         final Completion completion;
         final Task<?> task;
@@ -196,16 +198,22 @@ public final class LeaseJournal implements AutoCloseable {
         /** Set once its completion is handed out, so that no error path completes it twice. */
         boolean completed;
 
-        Entry(LeaseChange change, Executor executor, Completion completion) {
+        Entry(LeaseChange change, List<LeaseChange> changes, Executor executor, Completion completion) {
             this.change = change;
+            this.changes = changes;
             this.executor = executor;
             this.completion = completion;
             this.task = null;
             this.taskResult = null;
         }
 
+        int records() {
+            return changes != null ? changes.size() : change != null ? 1 : 0;
+        }
+
         Entry(Task<?> task) {
             this.change = null;
+            this.changes = null;
             this.executor = null;
             this.completion = null;
             this.task = task;
@@ -322,13 +330,33 @@ public final class LeaseJournal implements AutoCloseable {
      */
     public boolean append(LeaseChange change, Executor executor, Completion completion) {
         Objects.requireNonNull(change, "change");
-        Objects.requireNonNull(completion, "completion");
         LeaseJournalCodec.encodedLength(change);  // refuse here, not on the writer, a record that cannot be written
+        return offer(new Entry(change, null, executor, completion));
+    }
+
+    /**
+     * Queues several changes that one reply depends on (a new lease and the old one it replaces,
+     * say), with one completion for all of them: they are written in the same round, in order, and
+     * {@code completion} is told once all are durable. Each record is checked on its own when read
+     * back, so a crash during that round's write may keep a prefix of them; none was acknowledged.
+     * An empty list completes once everything queued before it is durable.
+     *
+     * @see #append(LeaseChange, Executor, Completion)
+     */
+    public boolean append(List<LeaseChange> changes, Executor executor, Completion completion) {
+        List<LeaseChange> copy = List.copyOf(changes);
+        for (LeaseChange c : copy) {
+            LeaseJournalCodec.encodedLength(c);
+        }
+        return offer(new Entry(null, copy, executor, completion));
+    }
+
+    private boolean offer(Entry e) {
+        Objects.requireNonNull(e.completion, "completion");
         if (closed) {
             rejected.incrementAndGet();
             return false;
         }
-        Entry e = new Entry(change, executor, completion);
         if (!queue.offer(e)) {
             rejected.incrementAndGet();
             return false;
@@ -448,13 +476,14 @@ public final class LeaseJournal implements AutoCloseable {
         int length = 0;
         try {
             for (int i = from; i < to; i++) {
-                LeaseChange c = entries.get(i).change;
-                int n = LeaseJournalCodec.encodedLength(c);
-                if (buffer.remaining() < n) {
-                    grow(n);
+                Entry e = entries.get(i);
+                if (e.change != null) {
+                    encode(e.change);
+                } else {
+                    for (LeaseChange c : e.changes) {
+                        encode(c);
+                    }
                 }
-                LeaseJournalCodec.encode(c, buffer);
-                changes.add(c);
             }
             buffer.flip();
             length = buffer.remaining();
@@ -488,7 +517,7 @@ public final class LeaseJournal implements AutoCloseable {
             } catch (IOException | RuntimeException again) {
                 e.addSuppressed(again);
             }
-            LOG.log(Level.ERROR, "lease journal " + file + ": writing " + (to - from) + " changes failed; they are"
+            LOG.log(Level.ERROR, "lease journal " + file + ": writing " + records(entries, from, to) + " changes failed; they are"
                     + " not acknowledged" + (needsTruncate ? " (and cutting the partial write failed too)" : ""), e);
         }
         if (failure == null && listener != null) {
@@ -499,11 +528,28 @@ public final class LeaseJournal implements AutoCloseable {
             }
         }
         if (failure == null) {
-            committed += to - from;
+            committed += records(entries, from, to);
         } else {
-            failed += to - from;
+            failed += records(entries, from, to);
         }
         complete(entries, from, to, failure);
+    }
+
+    private void encode(LeaseChange c) {
+        int n = LeaseJournalCodec.encodedLength(c);
+        if (buffer.remaining() < n) {
+            grow(n);
+        }
+        LeaseJournalCodec.encode(c, buffer);
+        changes.add(c);
+    }
+
+    private static long records(List<Entry> entries, int from, int to) {
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            n += entries.get(i).records();
+        }
+        return n;
     }
 
     private void grow(int atLeast) {
@@ -588,7 +634,7 @@ public final class LeaseJournal implements AutoCloseable {
                 changeEntries.add(e);
             }
         }
-        failed += changeEntries.size();
+        failed += records(changeEntries, 0, changeEntries.size());
         complete(changeEntries, 0, changeEntries.size(), failure);
     }
 

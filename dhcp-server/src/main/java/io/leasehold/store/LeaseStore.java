@@ -566,9 +566,14 @@ public final class LeaseStore implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------- changes
 
-    /** {@link LeaseJournal#append}: queues a change to be made durable. */
+    /** {@link LeaseJournal#append(LeaseChange, Executor, LeaseJournal.Completion)}: queues a change to be made durable. */
     public boolean append(LeaseChange change, Executor executor, LeaseJournal.Completion completion) {
         return journal.append(change, executor, completion);
+    }
+
+    /** {@link LeaseJournal#append(List, Executor, LeaseJournal.Completion)}: several changes, one completion. */
+    public boolean append(List<LeaseChange> changes, Executor executor, LeaseJournal.Completion completion) {
+        return journal.append(changes, executor, completion);
     }
 
     /**

@@ -351,6 +351,38 @@ class LeaseJournalTest {
     }
 
     @Test
+    void severalChangesOfOneReplyAreWrittenTogetherAndAcknowledgedOnce() throws Exception {
+        AtomicInteger completions = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(3);
+        try (LeaseJournal j = open(LeaseJournal.Options.of(FsyncPolicy.ALWAYS))) {
+            assertTrue(j.append(change(1), null, f -> done.countDown()));
+            assertTrue(j.append(List.of(change(2), change(3), change(4)), null, f -> {
+                assertNull(f);
+                completions.incrementAndGet();
+                done.countDown();
+            }));
+            // Empty: completes once everything before it is durable.
+            assertTrue(j.append(List.of(), null, f -> done.countDown()));
+            await(done);
+            assertEquals(1, completions.get());
+            assertEquals(4, j.stats().committed());
+            assertEquals(3, j.stats().appended());
+        }
+        assertEquals(List.of(change(1), change(2), change(3), change(4)), fileContents());
+        // The three changes of the reply were written by one write: no write ended between them.
+        long first = LeaseJournalCodec.encodedLength(change(1));
+        long inside1 = first + LeaseJournalCodec.encodedLength(change(2));
+        long inside2 = inside1 + LeaseJournalCodec.encodedLength(change(3));
+        long written = 0;
+        for (String e : new ArrayList<>(events)) {
+            if (e.startsWith("write ")) {
+                written += Long.parseLong(e.substring(6));
+                assertTrue(written != inside1 && written != inside2, "a write split the reply's changes: " + events);
+            }
+        }
+    }
+
+    @Test
     void aRecordTooLongToWriteIsRefusedOnTheCallersThread() throws Exception {
         try (LeaseJournal j = open(LeaseJournal.Options.of(FsyncPolicy.NONE))) {
             Lease4 huge = new Lease4(1, 1, null, "x".repeat(LeaseJournalCodec.MAX_BODY_LENGTH), 0, LeaseState.BOUND);
