@@ -115,17 +115,34 @@ public class LeaseJournalBenchmark {
             LockSupport.unpark(thread);
         }
 
+        /** Starts a 30 s bound on the first call of a wait, fails once it has passed. */
+        private static long bounded(long deadline, String what) {
+            long now = System.nanoTime();
+            if (deadline == 0) {
+                return now + TimeUnit.SECONDS.toNanos(30);
+            }
+            if (now > deadline) {
+                throw new IllegalStateException(what + ": still waiting after 30 s");
+            }
+            return deadline;
+        }
+
         /** Appends the next change and parks until it is durable. */
         void appendDurably(LeaseJournal journal) {
             thread = Thread.currentThread();
             done = false;
             LeaseChange c = changes[next++ & (CHANGES - 1)];
             // Completions run on the writer thread (no executor): the cheapest hand-back there is.
+            long deadline = 0;
             while (!journal.append(c, null, this)) {
+                deadline = bounded(deadline, "append");
                 Thread.onSpinWait();
             }
             while (!done) {
                 LockSupport.parkNanos(this, 1_000_000);
+                if (!done) {
+                    deadline = bounded(deadline, "durable");
+                }
             }
             if (failure != null) {
                 throw new IllegalStateException(failure);

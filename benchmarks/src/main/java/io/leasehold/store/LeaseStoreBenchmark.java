@@ -58,7 +58,11 @@ public class LeaseStoreBenchmark {
             byte[] cid = {1, (byte) 0xfa, 0x16, 0x3e, 0, (byte) (k >>> 8), (byte) k};
             Lease4 l = new Lease4(0x0a000000 + k, mac, Octets.of(cid), "host-10-0-" + (k >>> 8) + "-" + (k & 0xff),
                     1_800_000_000L + k, LeaseState.BOUND);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!store.append(LeaseChange.put("net", l), null, f -> done.countDown())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("journal queue full for 30 s");
+                }
                 Thread.onSpinWait();
             }
         }

@@ -734,15 +734,16 @@ public final class LeaseJournal implements AutoCloseable {
         }
         closed = true;
         Entry stop = new Entry(STOP);
-        boolean queued = false;
-        while (!queued && !terminated) {
-            try {
-                // close() is not called from an event loop; waiting for room is fine.
-                queued = queue.offer(stop, 100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        try {
+            // close() is not called from an event loop; waiting for room is fine, within a bound.
+            if (!queue.offer(stop, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.ERROR, "lease journal " + file() + ": the writer took nothing from a full queue for "
+                        + CLOSE_WAIT_MILLIS + " ms; closing without it");
+                return;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
         awaitTermination();
     }
@@ -797,8 +798,9 @@ public final class LeaseJournal implements AutoCloseable {
             long readAt = 0;
             boolean eof = false;
             while (true) {
+                int n = 0;
                 if (!eof) {
-                    int n = ch.read(buf, readAt);
+                    n = ch.read(buf, readAt);
                     if (n > 0) {
                         readAt += n;
                     }
@@ -811,7 +813,8 @@ public final class LeaseJournal implements AutoCloseable {
                 valid += d.validLength();
                 stop = d.stop();
                 problem = d.problem();
-                if (stop == LeaseJournalCodec.Stop.CORRUPT || eof) {
+                // The last guard cannot fire (a whole record fits the buffer) but keeps the loop bounded.
+                if (stop == LeaseJournalCodec.Stop.CORRUPT || eof || n <= 0 && d.validLength() == 0) {
                     break;
                 }
                 buf.compact();
