@@ -102,9 +102,9 @@ import java.util.regex.Pattern;
  * value at some point after the last rotation, which the journal replays over correctly. Cost:
  * formatting the network's leases plus writing the file, one fsync of it and one of its directory,
  * on the compaction thread (the event loop only queues the request): measured by
- * {@code LeaseStoreBenchmark} on the build machine, about 1.1 ms for a network of 1,000 leases and
- * 7 ms for 10,000, and about 350 bytes of garbage per lease. Requests made while a write is under
- * way are coalesced into the next write.
+ * {@code LeaseStoreBenchmark} on the shared build machine, 1 to 5 ms for a network of 1,000 leases
+ * and 7 to 16 ms for 10,000 (three runs; the two fsyncs dominate and vary), and about 350 bytes of
+ * garbage per lease. Requests made while a write is under way are coalesced into the next write.
  *
  * <p>The futures this class returns complete on the common pool, never on its own threads.
  *
