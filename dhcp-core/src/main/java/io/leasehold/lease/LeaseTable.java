@@ -5,8 +5,8 @@ import io.leasehold.wire.Octets;
 
 import java.net.Inet6Address;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,10 @@ import java.util.function.Consumer;
  * {@link PutResult#FULL}, a value, not an exception: the engine answers the client accordingly.
  *
  * <p>Lookups allocate nothing: the IPv4 indexes are primitive-keyed, and the identity indexes hold
- * immutable lists that are handed out as they are (rebuilt on change, never on read).
+ * lists that are handed out as they are. Those lists hold the table's cells, not the leases, so a
+ * renewal (same key, same client, later expiry: the commonest write) only replaces the lease in
+ * its cell and moves the cell in the expiry heap; no identity index changes. A list returned by a
+ * lookup is therefore valid until the table next changes, and reads the current leases.
  *
  * <p>Not thread-safe: a table is owned by the event loop its network is pinned to. It does no I/O;
  * the {@code LeaseStore} of the server makes changes durable.
@@ -67,14 +70,14 @@ public final class LeaseTable {
     private final int capacity;
 
     private final LongKeyMap<LeaseSlot> v4 = new LongKeyMap<>();
-    private final LongKeyMap<List<Lease4>> v4ByMac = new LongKeyMap<>();
-    private final Map<Octets, List<Lease4>> v4ByClientId = new HashMap<>();
+    private final LongKeyMap<SlotList<Lease4>> v4ByMac = new LongKeyMap<>();
+    private final Map<Octets, SlotList<Lease4>> v4ByClientId = new HashMap<>();
     /** IPv6 leases of a whole address (IA_NA, IA_TA, and IA_PD /128), keyed by the address alone. */
     private final Map<Inet6Address, LeaseSlot> v6Addresses = new HashMap<>();
     /** Delegated prefixes shorter than /128. */
     private final Map<Prefix, LeaseSlot> v6Prefixes = new HashMap<>();
     /** Every IPv6 lease of a DUID, sorted by (IA type, IAID, address, prefix length). */
-    private final Map<Duid, List<Lease6>> v6ByDuid = new HashMap<>();
+    private final Map<Duid, SlotList<Lease6>> v6ByDuid = new HashMap<>();
     private final ExpiryQueue expiry = new ExpiryQueue();
     private int size6;
 
@@ -128,7 +131,8 @@ public final class LeaseTable {
 
     /**
      * The leases held by a hardware address, ordered by address; empty for {@link Lease4#NO_MAC}.
-     * The list is immutable and allocated by the change that made it, not by this call.
+     * Unmodifiable, valid until the table next changes; allocated by the change that made it, not by
+     * this call.
      */
     public List<Lease4> v4ByMac(long mac) {
         if (mac == Lease4.NO_MAC) {
@@ -138,7 +142,7 @@ public final class LeaseTable {
         return l == null ? List.of() : l;
     }
 
-    /** The leases held by a client identifier, ordered by address; empty for null. */
+    /** The leases held by a client identifier, ordered by address; empty for null. As {@link #v4ByMac}. */
     public List<Lease4> v4ByClientId(Octets clientId) {
         if (clientId == null) {
             return List.of();
@@ -162,13 +166,20 @@ public final class LeaseTable {
             }
             s = LeaseSlot.of(lease);
             v4.put(key, s);
-            index4(null, lease);
+            index4(s, lease);
             expiry.update(s);
             return PutResult.ADDED;
         }
         Lease4 old = s.lease4;
         s.lease4 = lease;
-        index4(old, lease);
+        if (old.mac() != lease.mac()) {
+            unindexMac(s, old.mac());
+            indexMac(s, lease.mac());
+        }
+        if (!Objects.equals(old.clientId(), lease.clientId())) {
+            unindexClientId(s, old.clientId());
+            indexClientId(s, lease.clientId());
+        }
         if (s.expiresAt != lease.expiresAt()) {
             s.expiresAt = lease.expiresAt();
             expiry.update(s);
@@ -182,97 +193,52 @@ public final class LeaseTable {
         if (s == null) {
             return null;
         }
-        unindex4(s.lease4);
+        unindexMac(s, s.lease4.mac());
+        unindexClientId(s, s.lease4.clientId());
         expiry.remove(s);
         return s.lease4;
     }
 
-    /** Moves {@code lease} into the identity indexes, taking {@code old} (same address, or null) out. */
-    private void index4(Lease4 old, Lease4 lease) {
-        long mac = lease.mac();
-        if (old != null && old.mac() != mac && old.mac() != Lease4.NO_MAC) {
-            putOrRemove(v4ByMac, old.mac(), without4(v4ByMac.get(old.mac()), old.address()));
-        }
+    /** IPv4 identity lists are ordered by address, which is the slot's {@code hi}. */
+    private static final Comparator<LeaseSlot> BY_ADDRESS = (a, b) -> Long.compare(a.hi, b.hi);
+
+    private void index4(LeaseSlot s, Lease4 lease) {
+        indexMac(s, lease.mac());
+        indexClientId(s, lease.clientId());
+    }
+
+    private void indexMac(LeaseSlot s, long mac) {
         if (mac != Lease4.NO_MAC) {
-            v4ByMac.put(mac, with4(v4ByMac.get(mac), lease));
+            v4ByMac.put(mac, SlotList.with(v4ByMac.get(mac), s, BY_ADDRESS));
         }
-        Octets id = lease.clientId();
-        if (old != null && old.clientId() != null && !old.clientId().equals(id)) {
-            putOrRemove(v4ByClientId, old.clientId(), without4(v4ByClientId.get(old.clientId()), old.address()));
+    }
+
+    private void unindexMac(LeaseSlot s, long mac) {
+        if (mac != Lease4.NO_MAC) {
+            SlotList<Lease4> rest = SlotList.without(v4ByMac.get(mac), s);
+            if (rest == null) {
+                v4ByMac.remove(mac);
+            } else {
+                v4ByMac.put(mac, rest);
+            }
         }
+    }
+
+    private void indexClientId(LeaseSlot s, Octets id) {
         if (id != null) {
-            v4ByClientId.put(id, with4(v4ByClientId.get(id), lease));
+            v4ByClientId.put(id, SlotList.with(v4ByClientId.get(id), s, BY_ADDRESS));
         }
     }
 
-    private void unindex4(Lease4 old) {
-        if (old.mac() != Lease4.NO_MAC) {
-            putOrRemove(v4ByMac, old.mac(), without4(v4ByMac.get(old.mac()), old.address()));
-        }
-        if (old.clientId() != null) {
-            putOrRemove(v4ByClientId, old.clientId(), without4(v4ByClientId.get(old.clientId()), old.address()));
-        }
-    }
-
-    private static void putOrRemove(LongKeyMap<List<Lease4>> index, long key, List<Lease4> list) {
-        if (list == null) {
-            index.remove(key);
-        } else {
-            index.put(key, list);
-        }
-    }
-
-    private static <K, V> void putOrRemove(Map<K, List<V>> index, K key, List<V> list) {
-        if (list == null) {
-            index.remove(key);
-        } else {
-            index.put(key, list);
-        }
-    }
-
-    /** {@code list} with {@code lease} in its address's place (replacing that address's lease). */
-    private static List<Lease4> with4(List<Lease4> list, Lease4 lease) {
-        if (list == null) {
-            return List.of(lease);
-        }
-        int n = list.size();
-        long key = lease.address() & 0xffffffffL;
-        int i = 0;
-        while (i < n && (list.get(i).address() & 0xffffffffL) < key) {
-            i++;
-        }
-        Lease4[] out;
-        if (i < n && list.get(i).address() == lease.address()) {
-            if (n == 1) {
-                return List.of(lease);
-            }
-            out = list.toArray(new Lease4[0]);
-        } else {
-            out = new Lease4[n + 1];
-            for (int j = 0; j < i; j++) {
-                out[j] = list.get(j);
-            }
-            for (int j = i; j < n; j++) {
-                out[j + 1] = list.get(j);
+    private void unindexClientId(LeaseSlot s, Octets id) {
+        if (id != null) {
+            SlotList<Lease4> rest = SlotList.without(v4ByClientId.get(id), s);
+            if (rest == null) {
+                v4ByClientId.remove(id);
+            } else {
+                v4ByClientId.put(id, rest);
             }
         }
-        out[i] = lease;
-        return List.of(out);
-    }
-
-    /** {@code list} without the lease of {@code address}; null when nothing is left. */
-    private static List<Lease4> without4(List<Lease4> list, int address) {
-        if (list == null) {
-            return null;
-        }
-        int n = list.size();
-        List<Lease4> out = new ArrayList<>(n);
-        for (int j = 0; j < n; j++) {
-            if (list.get(j).address() != address) {
-                out.add(list.get(j));
-            }
-        }
-        return out.isEmpty() ? null : out.size() == n ? list : List.copyOf(out);
     }
 
     // ---------------------------------------------------------------------------------------- DHCPv6
@@ -295,10 +261,10 @@ public final class LeaseTable {
 
     /**
      * The leases of one identity association of a client: its DUID, the IA's type and its IAID
-     * (IAIDs are unique per type, RFC 8415 §12), ordered by address. Immutable.
+     * (IAIDs are unique per type, RFC 8415 §12), ordered by address. As {@link #v4ByMac}.
      */
     public List<Lease6> v6ByClient(Duid duid, Lease6.IaType type, long iaid) {
-        List<Lease6> all = v6ByDuid.get(duid);
+        SlotList<Lease6> all = v6ByDuid.get(duid);
         if (all == null) {
             return List.of();
         }
@@ -321,9 +287,9 @@ public final class LeaseTable {
         return l.type() == type && l.iaid() == iaid;
     }
 
-    /** Every IPv6 lease of a client, ordered by (IA type, IAID, address). Immutable. */
+    /** Every IPv6 lease of a client, ordered by (IA type, IAID, address). As {@link #v4ByMac}. */
     public List<Lease6> v6ByDuid(Duid duid) {
-        List<Lease6> all = v6ByDuid.get(duid);
+        SlotList<Lease6> all = v6ByDuid.get(duid);
         return all == null ? List.of() : all;
     }
 
@@ -346,13 +312,19 @@ public final class LeaseTable {
                 v6Prefixes.put(new Prefix(lease.address(), lease.prefixLength()), s);
             }
             size6++;
-            index6(null, lease);
+            indexDuid(s, lease.duid());
             expiry.update(s);
             return PutResult.ADDED;
         }
         Lease6 old = s.lease6;
+        boolean sameIa = old.duid().equals(lease.duid()) && old.type() == lease.type() && old.iaid() == lease.iaid();
+        if (!sameIa) {
+            unindexDuid(s, old.duid());
+        }
         s.lease6 = lease;
-        index6(old, lease);
+        if (!sameIa) {
+            indexDuid(s, lease.duid());
+        }
         if (s.expiresAt != lease.expiresAt()) {
             s.expiresAt = lease.expiresAt();
             expiry.update(s);
@@ -368,79 +340,40 @@ public final class LeaseTable {
             return null;
         }
         size6--;
-        Lease6 old = s.lease6;
-        putOrRemove(v6ByDuid, old.duid(), without6(v6ByDuid.get(old.duid()), old));
+        unindexDuid(s, s.lease6.duid());
         expiry.remove(s);
-        return old;
+        return s.lease6;
     }
 
-    private void index6(Lease6 old, Lease6 lease) {
-        if (old != null && !old.duid().equals(lease.duid())) {
-            putOrRemove(v6ByDuid, old.duid(), without6(v6ByDuid.get(old.duid()), old));
-        }
-        v6ByDuid.put(lease.duid(), with6(v6ByDuid.get(lease.duid()), lease));
-    }
-
-    private static boolean sameKey(Lease6 a, Lease6 b) {
-        return a.prefixLength() == b.prefixLength() && a.address().equals(b.address());
-    }
-
-    private static List<Lease6> with6(List<Lease6> list, Lease6 lease) {
-        if (list == null) {
-            return List.of(lease);
-        }
-        int n = list.size();
-        for (int j = 0; j < n; j++) {
-            Lease6 l = list.get(j);
-            if (sameKey(l, lease) && l.type() == lease.type() && l.iaid() == lease.iaid()) {
-                // A renewal keeps its IA and key, so its place in the order.
-                if (n == 1) {
-                    return List.of(lease);
-                }
-                Lease6[] out = list.toArray(new Lease6[0]);
-                out[j] = lease;
-                return List.of(out);
-            }
-        }
-        Lease6[] out = new Lease6[n + 1];
-        int k = 0;
-        for (int j = 0; j < n; j++) {
-            Lease6 l = list.get(j);
-            if (!sameKey(l, lease)) {
-                out[k++] = l;
-            }
-        }
-        out[k++] = lease;
-        out = Arrays.copyOf(out, k);
-        Arrays.sort(out, LeaseTable::compareByIa);
-        return List.of(out);
-    }
-
-    private static List<Lease6> without6(List<Lease6> list, Lease6 lease) {
-        if (list == null) {
-            return null;
-        }
-        List<Lease6> out = new ArrayList<>(list.size());
-        for (Lease6 l : list) {
-            if (!sameKey(l, lease)) {
-                out.add(l);
-            }
-        }
-        return out.isEmpty() ? null : out.size() == list.size() ? list : List.copyOf(out);
-    }
-
-    private static int compareByIa(Lease6 a, Lease6 b) {
-        int c = a.type().compareTo(b.type());
+    /** IPv6 client lists are ordered by (IA type, IAID, address, prefix length). */
+    private static final Comparator<LeaseSlot> BY_IA = (a, b) -> {
+        int c = a.lease6.type().compareTo(b.lease6.type());
         if (c == 0) {
-            c = Long.compare(a.iaid(), b.iaid());
+            c = Long.compare(a.lease6.iaid(), b.lease6.iaid());
         }
         if (c == 0) {
-            c = Arrays.compareUnsigned(a.address().getAddress(), b.address().getAddress());
+            c = Long.compareUnsigned(a.hi, b.hi);
         }
         if (c == 0) {
-            c = Integer.compare(a.prefixLength(), b.prefixLength());
+            c = Long.compareUnsigned(a.lo, b.lo);
+        }
+        if (c == 0) {
+            c = Integer.compare(a.prefixLength, b.prefixLength);
         }
         return c;
+    };
+
+    private void indexDuid(LeaseSlot s, Duid duid) {
+        v6ByDuid.put(duid, SlotList.with(v6ByDuid.get(duid), s, BY_IA));
+    }
+
+    private void unindexDuid(LeaseSlot s, Duid duid) {
+        SlotList<Lease6> rest = SlotList.without(v6ByDuid.get(duid), s);
+        if (rest == null) {
+            v6ByDuid.remove(duid);
+        } else {
+            v6ByDuid.put(duid, rest);
+        }
     }
 
     // ---------------------------------------------------------------------------------------- expiry
