@@ -259,7 +259,7 @@ public final class DnsmasqArgs {
                         spec = null;
                         break;
                     }
-                    if (s.arg == Arg.NONE) {
+                    if (!takesShortValue(s)) {
                         a.apply(s, null, where, seen);
                         k++;
                         continue;
@@ -286,6 +286,15 @@ public final class DnsmasqArgs {
             a.apply(spec, value, where, seen);
         }
         return a;
+    }
+
+    /**
+     * Whether the short form takes a value: dnsmasq's getopt string gives one to every option with a
+     * value in its long form, except {@code -q} and {@code -w}, whose long forms take an optional
+     * {@code =value} and whose short forms take none.
+     */
+    private static boolean takesShortValue(Spec s) {
+        return s.arg == Arg.REQUIRED || (s.arg == Arg.OPTIONAL && s.shortName != 'q' && s.shortName != 'w');
     }
 
     private void apply(Spec spec, String value, int where, Set<String> seen) {
