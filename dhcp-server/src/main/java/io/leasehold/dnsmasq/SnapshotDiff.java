@@ -166,6 +166,20 @@ public final class SnapshotDiff {
         return out;
     }
 
+    /**
+     * True when the line before {@code d} in a current index list comes after it in the file: the
+     * two were swapped. (A line gone from the file is a change of its own and seeds its keys.)
+     */
+    private static boolean outOfOrder(List<Reservation> list, Reservation d, int at, Map<String, Integer> position) {
+        for (int j = 1; j < list.size(); j++) {
+            if (list.get(j).id().equals(d.id())) {
+                Integer before = position.get(list.get(j - 1).id());
+                return before != null && before > at;
+            }
+        }
+        return false;
+    }
+
     private static NetworkSnapshot reservations(NetworkSnapshot s, List<Reservation> desired, int[] count) {
         Map<String, Integer> position = new HashMap<>(desired.size() * 2);
         List<Key> seeds = new ArrayList<>();
@@ -179,6 +193,32 @@ public final class SnapshotDiff {
                 seeds.addAll(keys(d));
                 if (old != null) {
                     seeds.addAll(keys(old));
+                }
+            }
+        }
+        // Unchanged lines whose order among the lines of one client changed (a moved line): each
+        // index list must hold them in file order, and an address must be held by its last line.
+        for (int i = 0; i < desired.size(); i++) {
+            if (changed.get(i)) {
+                continue;
+            }
+            Reservation d = desired.get(i);
+            if (d.mac() != Lease4.NO_MAC && outOfOrder(s.reservationsByMac(d.mac()), d, i, position)) {
+                seeds.add(new Key(0, d.mac()));
+            }
+            if (d.clientId() != null && outOfOrder(s.reservationsByClientId(d.clientId()), d, i, position)) {
+                seeds.add(new Key(1, d.clientId()));
+            }
+            if (d.duid() != null && outOfOrder(s.reservationsByDuid(d.duid()), d, i, position)) {
+                seeds.add(new Key(2, d.duid()));
+            }
+            for (InetAddress a : d.addresses()) {
+                Reservation holder = a instanceof java.net.Inet4Address
+                        ? s.reservationOf(io.leasehold.wire.IpAddresses.toInt((java.net.Inet4Address) a))
+                        : s.reservationOf((java.net.Inet6Address) a);
+                Integer at = holder == null ? null : position.get(holder.id());
+                if (holder != null && holder != d && !holder.id().equals(d.id()) && at != null && at < i) {
+                    seeds.add(new Key(3, a));
                 }
             }
         }
