@@ -36,6 +36,13 @@ public record LeaseholdConfig(Path dataDir, FsyncPolicy fsync, Path controlSocke
         specs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(specs));
     }
 
+    /** Each network's snapshot, built fresh, by id in file order: what the daemon serves at start. */
+    public Map<String, io.leasehold.model.NetworkSnapshot> snapshots() {
+        Map<String, io.leasehold.model.NetworkSnapshot> out = new LinkedHashMap<>();
+        specs.forEach((id, spec) -> out.put(id, spec.build()));
+        return out;
+    }
+
     /**
      * A network.
      *

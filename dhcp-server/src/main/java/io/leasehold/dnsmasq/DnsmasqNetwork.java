@@ -111,8 +111,17 @@ public final class DnsmasqNetwork {
      * command line is not re-read, as dnsmasq does not re-read it (neutron-compat §3.5).
      */
     public static Reloaded reload(NetworkSnapshot current, DnsmasqArgs args) {
+        return reload(current, null, args);
+    }
+
+    /**
+     * As {@link #reload(NetworkSnapshot, DnsmasqArgs)}, comparing with {@code previous}, the spec
+     * {@code current} was built from or last reloaded to ({@link Reloaded#loaded()}): the fast path
+     * for large files ({@link SnapshotDiff#apply(NetworkSnapshot, NetworkSpec, NetworkSpec)}).
+     */
+    public static Reloaded reload(NetworkSnapshot current, NetworkSpec previous, DnsmasqArgs args) {
         Loaded loaded = load(args);
-        return new Reloaded(loaded, SnapshotDiff.apply(current, loaded.spec()));
+        return new Reloaded(loaded, SnapshotDiff.apply(current, previous, loaded.spec()));
     }
 
     private static LineError unreadable(String file, IOException e) {

@@ -218,24 +218,30 @@ final class DnsmasqSyntax {
         if (t.indexOf('*') >= 0) {
             throw new IllegalArgumentException("MAC '" + text + "': wildcard octets are not supported");
         }
-        String[] groups = t.split("[:-]", -1);
-        if (groups.length != 6) {
-            throw new IllegalArgumentException("MAC '" + text + "' (expected: six octets like fa:16:3e:00:00:01)");
-        }
         long mac = 0;
-        for (String g : groups) {
-            if (g.isEmpty() || g.length() > 2) {
+        int octets = 0;
+        int start = 0;
+        for (int i = 0; i <= t.length(); i++) {
+            if (i < t.length() && t.charAt(i) != ':' && t.charAt(i) != '-') {
+                continue;
+            }
+            int len = i - start;
+            if (len == 0 || len > 2 || ++octets > 6) {
                 throw new IllegalArgumentException("MAC '" + text + "' (expected: six octets like fa:16:3e:00:00:01)");
             }
             int v = 0;
-            for (int i = 0; i < g.length(); i++) {
-                int d = Character.digit(g.charAt(i), 16);
+            for (int k = start; k < i; k++) {
+                int d = Character.digit(t.charAt(k), 16);
                 if (d < 0) {
-                    throw new IllegalArgumentException("MAC '" + text + "': '" + g + "' is not hex");
+                    throw new IllegalArgumentException("MAC '" + text + "': '" + t.substring(start, i) + "' is not hex");
                 }
                 v = v * 16 + d;
             }
             mac = mac << 8 | v;
+            start = i + 1;
+        }
+        if (octets != 6) {
+            throw new IllegalArgumentException("MAC '" + text + "' (expected: six octets like fa:16:3e:00:00:01)");
         }
         return mac;
     }

@@ -218,10 +218,7 @@ public final class OptsFile {
     private record Encoded(Octets bytes, boolean self) {
     }
 
-    /**
-     * Encodes option text for {@code def} as dnsmasq would; exposed for the native configuration's
-     * {@code extra_dhcp_opts}, which go through {@link #parseLine} instead.
-     */
+    /** Encodes option text for {@code def} as dnsmasq would (see the class comment). */
     private static Encoded encode(OptionDef<?> def, String value) {
         boolean v6 = def.space() == OptionSpace.DHCP6;
         if (def.isUnknown()) {

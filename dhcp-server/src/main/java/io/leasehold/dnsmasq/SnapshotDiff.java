@@ -7,11 +7,9 @@ import io.leasehold.model.Reservation;
 import io.leasehold.model.Subnet;
 
 import java.net.InetAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -108,6 +106,142 @@ public final class SnapshotDiff {
         return new Result(s, r[0], r[1], r[2], o[0], o[1], o[2], subnetCount[0], settings, rules);
     }
 
+    /**
+     * Applies {@code desired} to {@code current}, which holds exactly {@code previous} (the spec it
+     * was built from or last brought to): the reload path. Only the run of lines between the
+     * longest common head and tail of the two specs is compared further, so a reload where one line
+     * of 50,000 changed costs one pass of sequential comparisons plus the updates, instead of a
+     * snapshot lookup per line. Falls back to {@link #apply(NetworkSnapshot, NetworkSpec)} when
+     * {@code previous} is null or visibly not what {@code current} holds.
+     */
+    public static Result apply(NetworkSnapshot current, NetworkSpec previous, NetworkSpec desired) {
+        if (previous == null || !previous.id().equals(current.id())
+                || current.reservationCount() != previous.reservations().size()
+                || current.options().size() != previous.options().size()) {
+            return apply(current, desired);
+        }
+        if (!current.id().equals(desired.id())) {
+            throw new IllegalArgumentException("network: " + desired.id() + " (expected: " + current.id() + ")");
+        }
+        NetworkSnapshot s = current;
+        boolean settings = !s.settings().equals(desired.settings());
+        if (settings) {
+            s = s.withSettings(desired.settings());
+        }
+        boolean rules = !s.matchRules().equals(desired.matchRules());
+        if (rules) {
+            s = s.withMatchRules(desired.matchRules());
+        }
+        int[] subnetCount = new int[1];
+        s = subnets(s, desired.subnets(), subnetCount);
+        int[] r = new int[3];
+        s = reservationsFrom(s, previous.reservations(), desired.reservations(), r);
+        int[] o = new int[3];
+        NetworkSnapshot withOptions = optionsFrom(s, previous.options(), desired.options(), o);
+        if (withOptions == null) {
+            o = new int[3];
+            withOptions = options(s, desired.options(), o);
+        }
+        return new Result(withOptions, r[0], r[1], r[2], o[0], o[1], o[2], subnetCount[0], settings, rules);
+    }
+
+    /** The length of the common head of {@code a} and {@code b}. */
+    private static <T> int head(List<T> a, List<T> b) {
+        int p = 0;
+        while (p < a.size() && p < b.size() && a.get(p).equals(b.get(p))) {
+            p++;
+        }
+        return p;
+    }
+
+    /** The length of the common tail of {@code a} and {@code b} after their first {@code head} elements. */
+    private static <T> int tail(List<T> a, List<T> b, int head) {
+        int q = 0;
+        while (q < a.size() - head && q < b.size() - head && a.get(a.size() - 1 - q).equals(b.get(b.size() - 1 - q))) {
+            q++;
+        }
+        return q;
+    }
+
+    private static NetworkSnapshot reservationsFrom(NetworkSnapshot s, List<Reservation> before, List<Reservation> after,
+                                                    int[] count) {
+        int p = head(before, after);
+        int q = tail(before, after, p);
+        List<Reservation> oldRun = before.subList(p, before.size() - q);
+        List<Reservation> newRun = after.subList(p, after.size() - q);
+        if (oldRun.isEmpty() && newRun.isEmpty()) {
+            return s;
+        }
+        Keys seeds = new Keys();
+        Set<String> oldIds = new HashSet<>();
+        for (Reservation r : oldRun) {
+            seeds.add(r);
+            oldIds.add(r.id());
+        }
+        Set<String> newIds = new HashSet<>();
+        for (Reservation r : newRun) {
+            seeds.add(r);
+            newIds.add(r.id());
+        }
+        BitSet component = new BitSet(after.size());
+        component.set(p, after.size() - q);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (int i = 0; i < after.size(); i++) {
+                if (!component.get(i) && seeds.shares(after.get(i))) {
+                    component.set(i);
+                    grew |= seeds.add(after.get(i));
+                }
+            }
+        }
+        for (Reservation r : oldRun) {
+            s = s.withoutReservation(r.id());
+            if (!newIds.contains(r.id())) {
+                count[1]++;
+            }
+        }
+        for (int i = component.nextSetBit(0); i >= 0; i = component.nextSetBit(i + 1)) {
+            s = s.withoutReservation(after.get(i).id());
+        }
+        for (int i = component.nextSetBit(0); i >= 0; i = component.nextSetBit(i + 1)) {
+            s = s.withReservation(after.get(i));
+            count[oldIds.contains(after.get(i).id()) || i < p || i >= after.size() - q ? 2 : 0]++;
+        }
+        return s;
+    }
+
+    /** The option run between the common head and tail, re-inserted between its neighbours; null to fall back. */
+    private static NetworkSnapshot optionsFrom(NetworkSnapshot s, List<OptionLine> before, List<OptionLine> after,
+                                               int[] count) {
+        int p = head(before, after);
+        int q = tail(before, after, p);
+        List<OptionLine> oldRun = before.subList(p, before.size() - q);
+        List<OptionLine> newRun = after.subList(p, after.size() - q);
+        if (oldRun.isEmpty() && newRun.isEmpty()) {
+            return s;
+        }
+        long lo = p > 0 ? s.options().seqOf(after.get(p - 1)) : 0;
+        long hi = q > 0 ? s.options().seqOf(after.get(after.size() - q)) : Long.MAX_VALUE;
+        long step = hi == Long.MAX_VALUE ? SEQ_GAP : (hi - lo) / (newRun.size() + 1);
+        if (lo < 0 || hi < 0 || step == 0) {
+            return null;
+        }
+        Set<OptionLine> oldSet = new HashSet<>(oldRun);
+        Set<OptionLine> newSet = new HashSet<>(newRun);
+        for (OptionLine o : oldRun) {
+            s = s.withoutOption(o);
+            count[newSet.contains(o) ? 2 : 1]++;
+        }
+        for (int k = 0; k < newRun.size(); k++) {
+            s = s.withOption(newRun.get(k), lo + step * (k + 1));
+            if (!oldSet.contains(newRun.get(k))) {
+                count[0]++;
+            }
+        }
+        return s;
+    }
+
     // ---- subnets --------------------------------------------------------------------------------
 
     private static NetworkSnapshot subnets(NetworkSnapshot s, List<Subnet> desired, int[] count) {
@@ -145,25 +279,91 @@ public final class SnapshotDiff {
 
     // ---- reservations ---------------------------------------------------------------------------
 
-    /** A lookup key of a reservation: what the engines index it by. */
-    private record Key(int kind, Object value) {
-    }
+    /**
+     * The lookup keys (MACs, client ids, DUIDs, addresses) of the changed lines: a line sharing one
+     * with them must be re-added with them to keep its index lists in file order.
+     */
+    private static final class Keys {
+        // A reload usually seeds a handful of keys: scanning small arrays beats hashing (and
+        // boxing) once per line; past SMALL the sets take over.
+        private static final int SMALL = 32;
+        private long[] macArray = new long[8];
+        private int macCount;
+        private final Set<Long> macs = new HashSet<>();
+        private final List<Object> idList = new ArrayList<>();
+        private final Set<Object> ids = new HashSet<>();
+        private final List<InetAddress> addressList = new ArrayList<>();
+        private final Set<InetAddress> addresses = new HashSet<>();
 
-    private static List<Key> keys(Reservation r) {
-        List<Key> out = new ArrayList<>(4);
-        if (r.mac() != Lease4.NO_MAC) {
-            out.add(new Key(0, r.mac()));
+        /** Adds the keys of {@code r}; true when one was new. */
+        boolean add(Reservation r) {
+            boolean grew = false;
+            if (r.mac() != Lease4.NO_MAC && macs.add(r.mac())) {
+                if (macCount == macArray.length) {
+                    macArray = Arrays.copyOf(macArray, macCount * 2);
+                }
+                macArray[macCount++] = r.mac();
+                grew = true;
+            }
+            if (r.clientId() != null && ids.add(r.clientId())) {
+                idList.add(r.clientId());
+                grew = true;
+            }
+            if (r.duid() != null && ids.add(r.duid())) {
+                idList.add(r.duid());
+                grew = true;
+            }
+            for (InetAddress a : r.addresses()) {
+                if (addresses.add(a)) {
+                    addressList.add(a);
+                    grew = true;
+                }
+            }
+            return grew;
         }
-        if (r.clientId() != null) {
-            out.add(new Key(1, r.clientId()));
+
+        boolean shares(Reservation r) {
+            long mac = r.mac();
+            if (mac != Lease4.NO_MAC && macCount > 0) {
+                if (macCount <= SMALL) {
+                    for (int i = 0; i < macCount; i++) {
+                        if (macArray[i] == mac) {
+                            return true;
+                        }
+                    }
+                } else if (macs.contains(mac)) {
+                    return true;
+                }
+            }
+            if (!idList.isEmpty() && ((r.clientId() != null && contains(idList, ids, r.clientId()))
+                    || (r.duid() != null && contains(idList, ids, r.duid())))) {
+                return true;
+            }
+            if (!addressList.isEmpty()) {
+                for (InetAddress a : r.addresses()) {
+                    if (contains(addressList, addresses, a)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
-        if (r.duid() != null) {
-            out.add(new Key(2, r.duid()));
+
+        private static <T> boolean contains(List<T> list, Set<T> set, T x) {
+            if (list.size() > SMALL) {
+                return set.contains(x);
+            }
+            for (T t : list) {
+                if (t.equals(x)) {
+                    return true;
+                }
+            }
+            return false;
         }
-        for (InetAddress a : r.addresses()) {
-            out.add(new Key(3, a));
+
+        boolean isEmpty() {
+            return macCount == 0 && idList.isEmpty() && addressList.isEmpty();
         }
-        return out;
     }
 
     /**
@@ -181,8 +381,16 @@ public final class SnapshotDiff {
     }
 
     private static NetworkSnapshot reservations(NetworkSnapshot s, List<Reservation> desired, int[] count) {
+        if (s.reservationCount() == 0) {
+            // A fresh build: every line is new, in file order.
+            for (Reservation d : desired) {
+                s = s.withReservation(d);
+            }
+            count[0] += desired.size();
+            return s;
+        }
         Map<String, Integer> position = new HashMap<>(desired.size() * 2);
-        List<Key> seeds = new ArrayList<>();
+        Keys seeds = new Keys();
         BitSet changed = new BitSet(desired.size());
         for (int i = 0; i < desired.size(); i++) {
             Reservation d = desired.get(i);
@@ -190,9 +398,9 @@ public final class SnapshotDiff {
             Reservation old = s.reservation(d.id());
             if (!d.equals(old)) {
                 changed.set(i);
-                seeds.addAll(keys(d));
+                seeds.add(d);
                 if (old != null) {
-                    seeds.addAll(keys(old));
+                    seeds.add(old);
                 }
             }
         }
@@ -203,23 +411,19 @@ public final class SnapshotDiff {
                 continue;
             }
             Reservation d = desired.get(i);
-            if (d.mac() != Lease4.NO_MAC && outOfOrder(s.reservationsByMac(d.mac()), d, i, position)) {
-                seeds.add(new Key(0, d.mac()));
-            }
-            if (d.clientId() != null && outOfOrder(s.reservationsByClientId(d.clientId()), d, i, position)) {
-                seeds.add(new Key(1, d.clientId()));
-            }
-            if (d.duid() != null && outOfOrder(s.reservationsByDuid(d.duid()), d, i, position)) {
-                seeds.add(new Key(2, d.duid()));
-            }
-            for (InetAddress a : d.addresses()) {
+            boolean moved = (d.mac() != Lease4.NO_MAC && outOfOrder(s.reservationsByMac(d.mac()), d, i, position))
+                    || (d.clientId() != null && outOfOrder(s.reservationsByClientId(d.clientId()), d, i, position))
+                    || (d.duid() != null && outOfOrder(s.reservationsByDuid(d.duid()), d, i, position));
+            for (int k = 0; !moved && k < d.addresses().size(); k++) {
+                InetAddress a = d.addresses().get(k);
                 Reservation holder = a instanceof java.net.Inet4Address
                         ? s.reservationOf(io.leasehold.wire.IpAddresses.toInt((java.net.Inet4Address) a))
                         : s.reservationOf((java.net.Inet6Address) a);
-                Integer at = holder == null ? null : position.get(holder.id());
-                if (holder != null && holder != d && !holder.id().equals(d.id()) && at != null && at < i) {
-                    seeds.add(new Key(3, a));
-                }
+                Integer at = holder == null || holder.id().equals(d.id()) ? null : position.get(holder.id());
+                moved = at != null && at < i;
+            }
+            if (moved) {
+                seeds.add(d);
             }
         }
         List<String> gone = new ArrayList<>();
@@ -227,33 +431,23 @@ public final class SnapshotDiff {
             s.forEachReservation(old -> {
                 if (!position.containsKey(old.id())) {
                     gone.add(old.id());
-                    seeds.addAll(keys(old));
+                    seeds.add(old);
                 }
             });
         }
         if (seeds.isEmpty()) {
             return s;
         }
-        // Every desired line reachable from a changed key through shared keys, in file order.
-        Map<Key, List<Integer>> byKey = new HashMap<>(desired.size() * 3);
-        for (int i = 0; i < desired.size(); i++) {
-            for (Key k : keys(desired.get(i))) {
-                byKey.computeIfAbsent(k, x -> new ArrayList<>(1)).add(i);
-            }
-        }
-        BitSet component = new BitSet(desired.size());
-        component.or(changed);
-        Set<Key> visited = new HashSet<>();
-        Deque<Key> queue = new ArrayDeque<>(seeds);
-        while (!queue.isEmpty()) {
-            Key k = queue.poll();
-            if (!visited.add(k)) {
-                continue;
-            }
-            for (int i : byKey.getOrDefault(k, List.of())) {
-                if (!component.get(i)) {
+        // Every desired line sharing a key with a changed one, transitively, in file order: a pass
+        // over the lines per round, and a round only while the key set grows (usually two).
+        BitSet component = (BitSet) changed.clone();
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (int i = 0; i < desired.size(); i++) {
+                if (!component.get(i) && seeds.shares(desired.get(i))) {
                     component.set(i);
-                    queue.addAll(keys(desired.get(i)));
+                    grew |= seeds.add(desired.get(i));
                 }
             }
         }

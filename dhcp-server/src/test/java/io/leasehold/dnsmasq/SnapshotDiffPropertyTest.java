@@ -245,6 +245,14 @@ class SnapshotDiffPropertyTest {
 
         // Applying the same spec again changes nothing.
         assertSame(diff.snapshot(), SnapshotDiff.apply(diff.snapshot(), desired).snapshot());
+
+        // The reload path, which compares with the previous spec, gives the same content and counts.
+        SnapshotDiff.Result fast = SnapshotDiff.apply(old, spec(before), desired);
+        assertSameContent(desired.build(), fast.snapshot());
+        assertEquals(added.size(), fast.reservationsAdded());
+        assertEquals(removed.size(), fast.reservationsRemoved());
+        assertEquals(newOpts, fast.optionsAdded());
+        assertSame(fast.snapshot(), SnapshotDiff.apply(fast.snapshot(), desired, desired).snapshot());
     }
 
     @Test
@@ -255,11 +263,15 @@ class SnapshotDiffPropertyTest {
         List<String> hosts = new ArrayList<>(before.hosts());
         int i = hosts.size() / 2;
         hosts.set(i, hosts.get(i).replace(".openstacklocal", ".example"));
-        SnapshotDiff.Result diff = SnapshotDiff.apply(old, spec(new Files(hosts, before.opts())));
+        NetworkSpec changed = spec(new Files(hosts, before.opts()));
+        SnapshotDiff.Result diff = SnapshotDiff.apply(old, changed);
         assertEquals(1, diff.reservationsAdded());
         assertEquals(1, diff.reservationsRemoved());
         assertTrue(diff.reservationsReordered() <= 2, diff.toString());
         assertEquals(0, diff.optionsAdded() + diff.optionsRemoved() + diff.optionsMoved());
+        SnapshotDiff.Result fast = SnapshotDiff.apply(old, spec(before), changed);
+        assertEquals(diff.toString(), fast.toString());
+        assertSameContent(diff.snapshot(), fast.snapshot());
     }
 
     @Test
