@@ -13,9 +13,14 @@ import io.leasehold.wire.IpAddresses;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,16 +57,22 @@ public final class DnsmasqNetwork {
 
     /**
      * A loaded network: its spec and what was wrong with its inputs (bad lines are skipped, as
-     * dnsmasq skips them).
+     * dnsmasq skips them), plus the parsed files and their digests, so that the next reload can skip
+     * a file that did not change (Neutron rewrites all of them on every reload, neutron-compat §3.5).
      *
      * @param spec     the network to serve
      * @param problems rejected file lines and unreadable files
      * @param warnings ranges or settings served differently from dnsmasq, by line
+     * @param hosts    the parsed hosts file
+     * @param opts     the parsed opts file
+     * @param digests  SHA-256 of the hosts and opts files as read (empty arrays when unread)
      */
-    public record Loaded(NetworkSpec spec, List<LineError> problems, List<LineError> warnings) {
+    public record Loaded(NetworkSpec spec, List<LineError> problems, List<LineError> warnings, HostsFile.Result hosts,
+                         OptsFile.Result opts, List<byte[]> digests) {
         public Loaded {
             problems = List.copyOf(problems);
             warnings = List.copyOf(warnings);
+            digests = List.copyOf(digests);
         }
     }
 
@@ -75,30 +86,55 @@ public final class DnsmasqNetwork {
     private DnsmasqNetwork() {
     }
 
+    private static final byte[] UNREAD = new byte[0];
+
     /** Reads the hosts and opts files {@code args} names and builds the network's spec. */
     public static Loaded load(DnsmasqArgs args) {
+        return load(args, null);
+    }
+
+    private static Loaded load(DnsmasqArgs args, Loaded previous) {
         List<LineError> problems = new ArrayList<>();
         HostsFile.Result hosts = new HostsFile.Result("", List.of(), List.of());
         OptsFile.Result opts = new OptsFile.Result("", List.of(), List.of());
+        byte[] hostsDigest = UNREAD;
+        byte[] optsDigest = UNREAD;
         if (args.hostsFile() != null) {
             try {
-                hosts = HostsFile.read(Path.of(args.hostsFile()));
+                byte[] bytes = Files.readAllBytes(Path.of(args.hostsFile()));
+                hostsDigest = sha256(bytes);
+                hosts = previous != null && Arrays.equals(hostsDigest, previous.digests().get(0)) ? previous.hosts()
+                        : HostsFile.parse(args.hostsFile(), new String(bytes, StandardCharsets.UTF_8));
             } catch (IOException e) {
                 problems.add(unreadable(args.hostsFile(), e));
             }
         }
         if (args.optsFile() != null) {
             try {
-                opts = OptsFile.read(Path.of(args.optsFile()));
+                byte[] bytes = Files.readAllBytes(Path.of(args.optsFile()));
+                optsDigest = sha256(bytes);
+                opts = previous != null && Arrays.equals(optsDigest, previous.digests().get(1)) ? previous.opts()
+                        : OptsFile.parse(args.optsFile(), new String(bytes, StandardCharsets.UTF_8));
             } catch (IOException e) {
                 problems.add(unreadable(args.optsFile(), e));
             }
         }
         problems.addAll(hosts.errors());
         problems.addAll(opts.errors());
+        if (previous != null && hosts == previous.hosts() && opts == previous.opts()) {
+            return previous;
+        }
         List<LineError> warnings = new ArrayList<>();
         NetworkSpec spec = spec(args, hosts, opts, warnings);
-        return new Loaded(spec, problems, warnings);
+        return new Loaded(spec, problems, warnings, hosts, opts, List.of(hostsDigest, optsDigest));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every Java platform has SHA-256", e);
+        }
     }
 
     /** Loads the network afresh and builds its snapshot. */
@@ -115,13 +151,17 @@ public final class DnsmasqNetwork {
     }
 
     /**
-     * As {@link #reload(NetworkSnapshot, DnsmasqArgs)}, comparing with {@code previous}, the spec
-     * {@code current} was built from or last reloaded to ({@link Reloaded#loaded()}): the fast path
-     * for large files ({@link SnapshotDiff#apply(NetworkSnapshot, NetworkSpec, NetworkSpec)}).
+     * As {@link #reload(NetworkSnapshot, DnsmasqArgs)}, given {@code previous}, what {@code current}
+     * was loaded from ({@link #load} or the last {@link Reloaded#loaded()}): a file whose bytes did
+     * not change is not parsed again, and the diff compares with the previous spec
+     * ({@link SnapshotDiff#apply(NetworkSnapshot, NetworkSpec, NetworkSpec)}).
      */
-    public static Reloaded reload(NetworkSnapshot current, NetworkSpec previous, DnsmasqArgs args) {
-        Loaded loaded = load(args);
-        return new Reloaded(loaded, SnapshotDiff.apply(current, previous, loaded.spec()));
+    public static Reloaded reload(NetworkSnapshot current, Loaded previous, DnsmasqArgs args) {
+        Loaded loaded = load(args, previous);
+        if (loaded == previous) {
+            return new Reloaded(loaded, SnapshotDiff.apply(current, previous.spec(), previous.spec()));
+        }
+        return new Reloaded(loaded, SnapshotDiff.apply(current, previous == null ? null : previous.spec(), loaded.spec()));
     }
 
     private static LineError unreadable(String file, IOException e) {

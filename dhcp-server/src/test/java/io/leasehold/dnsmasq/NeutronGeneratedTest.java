@@ -163,5 +163,29 @@ class NeutronGeneratedTest {
         SnapshotDiff.Result r = DnsmasqNetwork.reload(net, args).diff();
         assertTrue(!r.changed(), r.toString());
         assertTrue(r.snapshot() == net);
+        DnsmasqNetwork.Reloaded fast = DnsmasqNetwork.reload(net, loaded, args);
+        assertTrue(fast.loaded() == loaded, "nothing re-parsed");
+        assertTrue(fast.snapshot() == net);
+    }
+
+    /**
+     * Neutron's reload_allocations rewrites every file by rename (neutron-compat §3.5): a port
+     * added to the hosts file is one new reservation; the unchanged opts file is not parsed again.
+     */
+    @Test
+    void aReloadAppliesOnlyWhatChangedAndSkipsUnchangedFiles() throws IOException {
+        Path host = confs.resolve(NET).resolve("host");
+        Path tmp = confs.resolve(NET).resolve("host.tmp");
+        Files.writeString(tmp, Files.readString(host) + "fa:16:3e:00:20:51,host-10-20-0-51.openstacklocal,10.20.0.51\n");
+        Files.move(tmp, host, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path opts = confs.resolve(NET).resolve("opts");
+        Files.writeString(opts, Files.readString(opts));      // rewritten, same bytes
+        DnsmasqNetwork.Reloaded r = DnsmasqNetwork.reload(net, loaded, args);
+        assertTrue(r.loaded().opts() == loaded.opts(), "the opts file was not parsed again");
+        assertEquals(1, r.diff().reservationsAdded(), r.diff().toString());
+        assertEquals(0, r.diff().reservationsRemoved() + r.diff().optionsAdded() + r.diff().optionsRemoved());
+        assertEquals(10, r.snapshot().reservationCount());
+        assertEquals(net.revision() + 1, r.snapshot().revision());
+        SnapshotDiffPropertyTest.assertSameContent(r.loaded().spec().build(), r.snapshot());
     }
 }
