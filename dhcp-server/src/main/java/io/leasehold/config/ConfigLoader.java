@@ -496,7 +496,13 @@ public final class ConfigLoader {
 
     /** An address of the family of {@code family} (when known). */
     private InetAddress address(String path, String text, IpPrefix family) {
-        InetAddress a = value(path, text, IpAddresses::parse);
+        InetAddress a = value(path, text, t -> {
+            try {
+                return IpAddresses.parse(t);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("address: " + t + " (expected: an IPv4 or IPv6 address)");
+            }
+        });
         if (a != null && family != null && (a instanceof Inet4Address) != family.isIpv4()) {
             problem(path, "'" + text + "' is not an IPv" + (family.isIpv4() ? "4" : "6") + " address");
             return null;

@@ -99,7 +99,7 @@ class ConfigLoaderTest {
                 "  - id: n1",
                 "    mtu: 70000",
                 "    subnets:",
-                "      - {id: s1, cidr: 10.0.0.0/24, gateway: 10.0.0.1}",
+                "      - {id: s1, cidr: 10.0.0.0/24, gateway: 10.0.0.1, dnsNameservers: [10.0.0.300, 'fd00::53']}",
                 "      - {id: s2, cidr: 10.0.0.1/24}",
                 "      - {id: s3, cidr: 'fd00::/64', ipv6AddressMode: dhcpv7, leaseTime: soon}",
                 "      - {id: s1, cidr: 10.1.0.0/24, pools: [10.1.0.10-10.1.0.5, 10.2.0.1-10.2.0.9]}",
@@ -119,6 +119,8 @@ class ConfigLoaderTest {
                 "dataDir: missing (required)",
                 "fsync: 'sometimes' (expected: always, batch or none)",
                 "networks[0].mtu: 70000 (expected: 0..65535)",
+                "networks[0].subnets[0].dnsNameservers[0]: '10.0.0.300' (expected: an IPv4 or IPv6 address)",
+                "networks[0].subnets[0].dnsNameservers[1]: 'fd00::53' is not an IPv4 address",
                 "networks[0].subnets[1].cidr: '10.0.0.1/24' has host bits set (expected: 10.0.0.0/24)",
                 "networks[0].subnets[2].ipv6AddressMode: 'dhcpv7' (expected: slaac, dhcpv6-stateful or dhcpv6-stateless)",
                 "networks[0].subnets[2].leaseTime: 'soon' (expected: a number)",
@@ -136,7 +138,7 @@ class ConfigLoaderTest {
                 "networks[0].dnsmasqOptions[0]: 'option:mtu,99999': bad value '99999' for interface-mtu(26): u16: 99999 (expected: 0..65535)",
                 "namespaces.qdhcp-x[0].network: 'nope' names no network of this file");
         assertEquals(expected, got);
-        assertTrue(e.getMessage().startsWith("bad.yaml: 19 problems"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("bad.yaml: 21 problems"), e.getMessage());
     }
 
     @Test
