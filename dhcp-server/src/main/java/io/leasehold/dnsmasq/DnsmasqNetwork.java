@@ -66,13 +66,15 @@ public final class DnsmasqNetwork {
      * @param hosts    the parsed hosts file
      * @param opts     the parsed opts file
      * @param digests  SHA-256 of the hosts and opts files as read (empty arrays when unread)
+     * @param addnHosts the {@code --addn-hosts} files, for the DNS side (not part of the snapshot)
      */
     public record Loaded(NetworkSpec spec, List<LineError> problems, List<LineError> warnings, HostsFile.Result hosts,
-                         OptsFile.Result opts, List<byte[]> digests) {
+                         OptsFile.Result opts, List<byte[]> digests, List<AddnHostsFile.Result> addnHosts) {
         public Loaded {
             problems = List.copyOf(problems);
             warnings = List.copyOf(warnings);
             digests = List.copyOf(digests);
+            addnHosts = List.copyOf(addnHosts);
         }
     }
 
@@ -119,14 +121,26 @@ public final class DnsmasqNetwork {
                 problems.add(unreadable(args.optsFile(), e));
             }
         }
+        // addn-hosts files are small next to the hosts file (one line per address) and feed DNS only.
+        List<AddnHostsFile.Result> addn = new ArrayList<>();
+        for (String f : args.addnHostsFiles()) {
+            try {
+                addn.add(AddnHostsFile.read(Path.of(f)));
+            } catch (IOException e) {
+                problems.add(unreadable(f, e));
+            }
+        }
         problems.addAll(hosts.errors());
         problems.addAll(opts.errors());
+        for (AddnHostsFile.Result a : addn) {
+            problems.addAll(a.errors());
+        }
         if (previous != null && hosts == previous.hosts() && opts == previous.opts()) {
-            return previous;
+            return new Loaded(previous.spec(), problems, previous.warnings(), hosts, opts, previous.digests(), addn);
         }
         List<LineError> warnings = new ArrayList<>();
         NetworkSpec spec = spec(args, hosts, opts, warnings);
-        return new Loaded(spec, problems, warnings, hosts, opts, List.of(hostsDigest, optsDigest));
+        return new Loaded(spec, problems, warnings, hosts, opts, List.of(hostsDigest, optsDigest), addn);
     }
 
     private static byte[] sha256(byte[] bytes) {
@@ -158,9 +172,6 @@ public final class DnsmasqNetwork {
      */
     public static Reloaded reload(NetworkSnapshot current, Loaded previous, DnsmasqArgs args) {
         Loaded loaded = load(args, previous);
-        if (loaded == previous) {
-            return new Reloaded(loaded, SnapshotDiff.apply(current, previous.spec(), previous.spec()));
-        }
         return new Reloaded(loaded, SnapshotDiff.apply(current, previous == null ? null : previous.spec(), loaded.spec()));
     }
 

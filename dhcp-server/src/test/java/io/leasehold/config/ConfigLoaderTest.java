@@ -66,7 +66,7 @@ class ConfigLoaderTest {
     void portsGiveWhatNeutronsFilesGive() throws IOException {
         NetworkSpec native_ = example().specs().get(NET);
         Path dir = Files.createDirectories(confs.resolve(NET));
-        for (String f : List.of("host", "opts")) {
+        for (String f : List.of("host", "opts", "addn_hosts")) {
             Files.writeString(dir.resolve(f), resource("/neutron-generated/" + f));
         }
         List<String> cmd = new ArrayList<>();
