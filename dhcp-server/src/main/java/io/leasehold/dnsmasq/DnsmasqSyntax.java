@@ -111,8 +111,9 @@ final class DnsmasqSyntax {
     }
 
     /**
-     * Reads colon-separated hex as dnsmasq's {@code parse_hex} does: groups of hex digits between
-     * colons, a group of more than two digits giving several bytes (an odd leading digit alone).
+     * Reads hex as dnsmasq's {@code parse_hex} does: groups of hex digits separated by {@code :},
+     * {@code -} or a space; a group of more than two digits gives several bytes, taken in pairs from
+     * the left, an odd last digit alone ({@code abc} is {@code ab:0c}).
      *
      * @return the bytes, or null when the text is not such hex
      */
@@ -120,25 +121,23 @@ final class DnsmasqSyntax {
         if (text.isEmpty()) {
             return null;
         }
-        String[] groups = text.split(":", -1);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (String g : groups) {
-            if (g.isEmpty()) {
-                return null;
-            }
-            for (int i = 0; i < g.length(); i++) {
-                if (Character.digit(g.charAt(i), 16) < 0) {
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i < text.length() && text.charAt(i) != ':' && text.charAt(i) != '-' && text.charAt(i) != ' ') {
+                if (Character.digit(text.charAt(i), 16) < 0) {
                     return null;
                 }
+                continue;
             }
-            int i = 0;
-            if ((g.length() & 1) != 0) {
-                out.write(Character.digit(g.charAt(0), 16));
-                i = 1;
+            if (i == start) {
+                return null;        // an empty group
             }
-            for (; i < g.length(); i += 2) {
-                out.write(Character.digit(g.charAt(i), 16) << 4 | Character.digit(g.charAt(i + 1), 16));
+            for (int k = start; k < i; k += 2) {
+                int hi = Character.digit(text.charAt(k), 16);
+                out.write(k + 1 < i ? hi << 4 | Character.digit(text.charAt(k + 1), 16) : hi);
             }
+            start = i + 1;
         }
         return out.toByteArray();
     }

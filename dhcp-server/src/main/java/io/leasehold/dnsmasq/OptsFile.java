@@ -237,8 +237,9 @@ public final class OptsFile {
             byte[] bytes = encodeTyped(def, value);
             return new Encoded(Octets.of(bytes), addresses && holdsUnspecified(bytes, v6 ? 16 : 4));
         } catch (IllegalArgumentException e) {
-            if (!addresses && !type.equals("string") && !type.equals("utf8") && isHexGuess(value)) {
-                return new Encoded(Octets.of(DnsmasqSyntax.hex(value)), false);
+            byte[] hex = !addresses && !type.equals("string") && !type.equals("utf8") ? hexGuess(value) : null;
+            if (hex != null) {
+                return new Encoded(Octets.of(hex), false);
             }
             throw new IllegalArgumentException("bad value '" + value + "' for " + e.getMessage(), e);
         }
@@ -261,17 +262,25 @@ public final class OptsFile {
         return false;
     }
 
-    private static boolean isHexGuess(String value) {
-        int colons = 0;
+    /**
+     * dnsmasq's hex reading of an option value: hex digits and at least one colon. The value is as
+     * many octets as there are colon-separated groups ({@code new->len = digs}), so the extra octets
+     * of a group longer than two digits are dropped, as dnsmasq drops them.
+     *
+     * @return the octets, or null when the value is not hex in this sense
+     */
+    private static byte[] hexGuess(String value) {
+        int groups = 1;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == ':') {
-                colons++;
+                groups++;
             } else if (Character.digit(c, 16) < 0) {
-                return false;
+                return null;
             }
         }
-        return colons >= 1 && DnsmasqSyntax.hex(value) != null;
+        byte[] b = groups > 1 ? DnsmasqSyntax.hex(value) : null;
+        return b == null ? null : b.length > groups ? java.util.Arrays.copyOf(b, groups) : b;
     }
 
     /**
@@ -330,7 +339,7 @@ public final class OptsFile {
             isAddr6 = false;
         }
         if (isHex && digs > 1) {
-            byte[] b = DnsmasqSyntax.hex(value);
+            byte[] b = hexGuess(value);
             if (b != null) {
                 return new Encoded(Octets.of(b), false);
             }

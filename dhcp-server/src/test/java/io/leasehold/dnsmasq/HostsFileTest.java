@@ -51,8 +51,8 @@ class HostsFileTest {
         assertEquals(Octets.of("test5".getBytes(StandardCharsets.UTF_8)), text.duid().bytes());
         Reservation hex = HostsFile.parseLine("00:00:0f:aa:bb:66,id:01:00:0f:aa:bb:66,h,192.168.0.6,set:port-p6");
         assertEquals(Octets.parseHex("01:00:0f:aa:bb:66"), hex.clientId());
-        // dnsmasq's parse_hex: a long group gives several bytes, an odd leading digit one byte
-        assertEquals(Octets.parseHex("0a:bc:de"), HostsFile.parseLine("id:abc:de,10.0.0.9").clientId());
+        // dnsmasq's parse_hex: a long group gives several bytes, pairs from the left, an odd last digit alone
+        assertEquals(Octets.parseHex("ab:0c:de"), HostsFile.parseLine("id:abc:de,10.0.0.9").clientId());
         // id:* ignores the client id: the line matches by MAC
         Reservation star = HostsFile.parseLine("00:00:0f:aa:bb:77,id:*,h7,192.168.0.7");
         assertNull(star.clientId());

@@ -139,6 +139,7 @@ class OptsFileTest {
             "option6:999,[fd00::1]|fd:00:00:00:00:00:00:00:00:00:00:00:00:00:00:01",
             "option6:999,1.2.3.4|31:2e:32:2e:33:2e:34",
             "option:mtu,05:dc|05:dc",
+            "option:224,abc:de|ab:0c",
     })
     void unknownCodesAreEncodedAsDnsmasqGuesses(String text, String expected) {
         assertEquals(hex(expected), line(text).value());
