@@ -19,9 +19,14 @@ import java.util.Set;
 /**
  * Brings a network's snapshot to a {@link NetworkSpec} by applying only the differences, so that
  * reloading a 50,000-line hosts file in which one line changed costs a handful of O(log n) snapshot
- * updates instead of a rebuild (the comparison itself is one pass over the new lines). Leases are
- * not in the snapshot and are never touched: a reload keeps every client's lease, as a SIGHUP does
- * in dnsmasq (neutron-compat §3.5, dnsmasq-facts §9.9).
+ * updates instead of a rebuild. Leases are not in the snapshot and are never touched: a reload
+ * keeps every client's lease, as a SIGHUP does in dnsmasq (neutron-compat §3.5, dnsmasq-facts §9.9).
+ *
+ * <p>Two forms: {@link #apply(NetworkSnapshot, NetworkSpec, NetworkSpec)} is the reload path,
+ * given the spec the snapshot holds; it compares the two specs' common head and tail in one
+ * sequential pass and looks further only at the run between them. {@link #apply(NetworkSnapshot,
+ * NetworkSpec)} needs only the snapshot (for a snapshot also changed by other means); it looks each
+ * new line up in the snapshot, one O(log n) lookup per line.
  *
  * <p>The result equals, in content, the snapshot {@link NetworkSpec#build()} would make, including
  * order, which dnsmasq's semantics depend on:
