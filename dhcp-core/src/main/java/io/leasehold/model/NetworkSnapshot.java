@@ -364,6 +364,18 @@ public final class NetworkSnapshot {
                 o, matchRules);
     }
 
+    /**
+     * This network with {@code line} added at position {@code seq} of the option sequence
+     * ({@link OptionLines#plus(OptionLine, long)}); itself when present. Configuration reloads use
+     * it to keep the file's order, on which dnsmasq's "last line read wins" and the reply's option
+     * order depend.
+     */
+    public NetworkSnapshot withOption(OptionLine line, long seq) {
+        OptionLines o = options.plus(line, seq);
+        return o == options ? this : next(settings, subnets, reservations, byMac, byClientId, byDuid, byIpv4, byIpv6,
+                o, matchRules);
+    }
+
     /** This network without {@code line}; itself when absent. */
     public NetworkSnapshot withoutOption(OptionLine line) {
         OptionLines o = options.minus(line);

@@ -66,6 +66,39 @@ public final class OptionLines {
         return new OptionLines(seqOf.plus(line, nextSeq), byTag.plus(tag, bucket), untagged, nextSeq + 1);
     }
 
+    /**
+     * These lines with {@code line} added at position {@code seq} of the sequence, so that a reload
+     * can put a changed line back where the file has it instead of after every other line; these
+     * lines when it is already present. The caller keeps sequence numbers distinct; later plain
+     * {@link #plus(OptionLine)} calls still add after the highest one.
+     */
+    public OptionLines plus(OptionLine line, long seq) {
+        if (seqOf.containsKey(line)) {
+            return this;
+        }
+        if (seq < 0) {
+            throw new IllegalArgumentException("seq: " + seq + " (expected: >= 0)");
+        }
+        Entry e = new Entry(seq, line);
+        long next = Math.max(nextSeq, seq + 1);
+        String tag = line.indexTag();
+        if (tag == null) {
+            Entry[] u = Arrays.copyOf(untagged, untagged.length + 1);
+            u[untagged.length] = e;
+            return new OptionLines(seqOf.plus(line, seq), byTag, u, next);
+        }
+        Entry[] old = byTag.getOrDefault(tag, NONE);
+        Entry[] bucket = Arrays.copyOf(old, old.length + 1);
+        bucket[old.length] = e;
+        return new OptionLines(seqOf.plus(line, seq), byTag.plus(tag, bucket), untagged, next);
+    }
+
+    /** The sequence number of {@code line}, or -1 when it is absent. */
+    public long seqOf(OptionLine line) {
+        Long seq = seqOf.get(line);
+        return seq == null ? -1 : seq;
+    }
+
     /** These lines without {@code line}; these lines when it is absent. */
     public OptionLines minus(OptionLine line) {
         Long seq = seqOf.get(line);
@@ -74,18 +107,22 @@ public final class OptionLines {
         }
         String tag = line.indexTag();
         if (tag == null) {
-            return new OptionLines(seqOf.minus(line), byTag, without(untagged, seq), nextSeq);
+            return new OptionLines(seqOf.minus(line), byTag, without(untagged, seq, line), nextSeq);
         }
-        Entry[] bucket = without(byTag.get(tag), seq);
+        Entry[] bucket = without(byTag.get(tag), seq, line);
         return new OptionLines(seqOf.minus(line), bucket.length == 0 ? byTag.minus(tag) : byTag.plus(tag, bucket),
                 untagged, nextSeq);
     }
 
-    private static Entry[] without(Entry[] entries, long seq) {
+    private static Entry[] without(Entry[] entries, long seq, OptionLine line) {
         Entry[] out = new Entry[entries.length - 1];
         int j = 0;
+        boolean removed = false;
         for (Entry e : entries) {
-            if (e.seq != seq) {
+            // Match the line too: with caller-chosen sequence numbers, seq alone need not be unique.
+            if (!removed && e.seq == seq && e.line.equals(line)) {
+                removed = true;
+            } else {
                 out[j++] = e;
             }
         }

@@ -110,4 +110,22 @@ class NetworkSnapshotTest {
         assertEquals(3150, V4.t2For(3600));
         assertEquals(Subnet.INFINITE, V4.t1For(Subnet.INFINITE));
     }
+
+    @Test
+    void optionLinesCanBeInsertedAtAChosenPosition() {
+        OptionLine a = new OptionLine(OptionSpace.DHCP4, 26, Octets.parseHex("05:dc"), List.of(new TagMatch("x", false)), false, false);
+        OptionLine b = new OptionLine(OptionSpace.DHCP4, 26, Octets.parseHex("05:aa"), List.of(new TagMatch("x", false)), false, false);
+        OptionLine c = new OptionLine(OptionSpace.DHCP4, 3, null, List.of(), false, false);
+        NetworkSnapshot s = NetworkSnapshot.empty("n").withOption(a, 100).withOption(c, 300).withOption(b, 200);
+        assertEquals(List.of(a, b, c), s.options().all());
+        assertEquals(200, s.options().seqOf(b));
+        assertEquals(-1, s.options().seqOf(new OptionLine(OptionSpace.DHCP4, 1, null, List.of(), false, false)));
+        // a plain add goes after the highest position, and removal finds the line by value
+        OptionLine d = new OptionLine(OptionSpace.DHCP4, 6, null, List.of(), false, false);
+        s = s.withOption(d);
+        assertEquals(301, s.options().seqOf(d));
+        assertEquals(List.of(a, c, d), s.withoutOption(b).options().all());
+        assertSame(s, s.withOption(a, 5));
+        assertThrows(IllegalArgumentException.class, () -> NetworkSnapshot.empty("n").withOption(a, -1));
+    }
 }
