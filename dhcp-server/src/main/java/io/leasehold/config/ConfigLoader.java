@@ -1,5 +1,6 @@
 package io.leasehold.config;
 
+import io.leasehold.store.FsyncPolicy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,6 +1,7 @@
 package io.leasehold.config;
 
 import io.leasehold.dnsmasq.NetworkSpec;
+import io.leasehold.store.FsyncPolicy;
 import io.leasehold.model.AddressMode;
 import io.leasehold.model.AddressRange;
 import io.leasehold.model.HostRoute;

@@ -1,5 +1,6 @@
 package io.leasehold.config;
 
+import io.leasehold.store.FsyncPolicy;
 import io.leasehold.dnsmasq.DnsmasqArgs;
 import io.leasehold.dnsmasq.DnsmasqNetwork;
 import io.leasehold.dnsmasq.NetworkSpec;
