@@ -63,7 +63,9 @@ public final class LeaseholdServer implements AutoCloseable {
     private final LeasePersistence persistence;
     private final boolean watchNamespaces;
     private final Duration attachTimeout;
-    private final Map<String, NetworkRuntime> networks = new LinkedHashMap<>();
+    private final Map<String, NetworkRuntime> networks = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Network ids in the order they were added (configuration order). */
+    private final List<String> networkOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Namespace name (null key not allowed; "" is the daemon's own namespace) → interface → network. */
     private final Map<String, Map<String, String>> served = new LinkedHashMap<>();
     private final Map<String, NamespaceAttachment> attached = new LinkedHashMap<>();
@@ -83,6 +85,7 @@ public final class LeaseholdServer implements AutoCloseable {
         this.attachTimeout = b.attachTimeout;
         for (NetworkSnapshot n : b.networks) {
             networks.put(n.id(), new NetworkRuntime(n, b.leaseTables.apply(n)));
+            networkOrder.add(n.id());
         }
         for (String[] s : b.served) {
             served.computeIfAbsent(s[0], k -> new LinkedHashMap<>()).put(s[1], s[2]);
@@ -297,8 +300,9 @@ public final class LeaseholdServer implements AutoCloseable {
             return;
         }
         network.loop(loop);
-        loop.scheduleAtFixedRate(() -> network.leases().expire(System.currentTimeMillis() / 1000, change -> { }),
-                EXPIRY_SWEEP.toMillis(), EXPIRY_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        network.sweep(loop.scheduleAtFixedRate(
+                () -> network.leases().expire(System.currentTimeMillis() / 1000, change -> { }),
+                EXPIRY_SWEEP.toMillis(), EXPIRY_SWEEP.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** The loop a namespace is pinned to: the loop of a network it serves that already has one, else the next. */
@@ -453,9 +457,67 @@ public final class LeaseholdServer implements AutoCloseable {
         return n;
     }
 
-    /** Every network, in configuration order. */
+    /** Every network, in configuration order (then the order they were added). */
     public List<NetworkRuntime> networks() {
-        return Collections.unmodifiableList(new ArrayList<>(networks.values()));
+        List<NetworkRuntime> out = new ArrayList<>();
+        for (String id : networkOrder) {
+            NetworkRuntime n = networks.get(id);
+            if (n != null) {
+                out.add(n);
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * Adds a network at runtime; serve it with {@link #serve(String, String, String)}.
+     *
+     * @param leases     its lease table, already loaded (it is handed to the network's loop)
+     * @param serverDuid its server DUID (the lease file's {@code duid} line), or null to make one
+     *                   from the MAC of the first interface that serves it
+     * @throws IllegalArgumentException when a network with that id exists
+     */
+    public NetworkRuntime addNetwork(NetworkSnapshot snapshot, LeaseTable leases, Duid serverDuid) {
+        NetworkRuntime n = new NetworkRuntime(snapshot, leases);
+        if (serverDuid != null) {
+            n.serverDuid(serverDuid);
+        }
+        synchronized (this) {
+            if (networks.putIfAbsent(n.id(), n) != null) {
+                throw new IllegalArgumentException("network " + n.id() + " exists");
+            }
+            networkOrder.add(n.id());
+        }
+        return n;
+    }
+
+    /**
+     * Stops serving a network on every interface and forgets it. The future completes when its
+     * sockets are closed; its lease table is no longer touched by the server after that.
+     */
+    public CompletableFuture<Void> removeNetwork(String networkId) {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        NetworkRuntime n;
+        synchronized (this) {
+            n = networks.get(networkId);
+            if (n == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            for (Map.Entry<String, Map<String, String>> e : new ArrayList<>(served.entrySet())) {
+                for (Map.Entry<String, String> i : new ArrayList<>(e.getValue().entrySet())) {
+                    if (i.getValue().equals(networkId)) {
+                        closing.add(unserve(e.getKey(), i.getKey()));
+                    }
+                }
+            }
+        }
+        return CompletableFuture.allOf(closing.toArray(new CompletableFuture[0])).whenComplete((v, t) -> {
+            n.cancelSweep();
+            synchronized (this) {
+                networks.remove(networkId, n);
+                networkOrder.remove(networkId);
+            }
+        });
     }
 
     /** Changes a network's snapshot atomically; the next packet sees the new one. */

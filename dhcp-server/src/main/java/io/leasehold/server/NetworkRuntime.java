@@ -23,6 +23,7 @@ public final class NetworkRuntime {
     private final Counters counters = new Counters();
     private volatile Duid serverDuid;
     private volatile EventExecutor loop;
+    private volatile java.util.concurrent.Future<?> sweep;
 
     NetworkRuntime(NetworkSnapshot snapshot, LeaseTable leases) {
         this.id = snapshot.id();
@@ -69,6 +70,17 @@ public final class NetworkRuntime {
 
     void loop(EventExecutor loop) {
         this.loop = loop;
+    }
+
+    void sweep(java.util.concurrent.Future<?> sweep) {
+        this.sweep = sweep;
+    }
+
+    void cancelSweep() {
+        java.util.concurrent.Future<?> s = sweep;
+        if (s != null) {
+            s.cancel(false);
+        }
     }
 
     @Override

@@ -45,6 +45,8 @@ interface LibC extends Library {
     int AF_NETLINK = 16;
     /** {@code AF_PACKET} ({@code linux/socket.h}). */
     int AF_PACKET = 17;
+    /** {@code SOCK_STREAM} ({@code linux/net.h}). */
+    int SOCK_STREAM = 1;
     /** {@code SOCK_DGRAM} ({@code linux/net.h}). */
     int SOCK_DGRAM = 2;
     /** {@code SOCK_RAW} ({@code linux/net.h}). */
@@ -147,6 +149,9 @@ interface LibC extends Library {
 
     /** {@code bind(2)}; {@code addr} is a sockaddr built by {@link Sockaddr}. */
     int bind(int fd, byte[] addr, int addrlen) throws LastErrorException;
+
+    /** {@code listen(2)}. */
+    int listen(int fd, int backlog) throws LastErrorException;
 
     /** {@code setsockopt(2)} with the option value in a Java array. */
     int setsockopt(int fd, int level, int optname, byte[] optval, int optlen) throws LastErrorException;

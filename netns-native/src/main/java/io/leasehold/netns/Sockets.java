@@ -81,6 +81,16 @@ public final class Sockets {
         return socket(LibC.AF_INET6, LibC.SOCK_DGRAM, 0, "socket(AF_INET6, SOCK_DGRAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 0)");
     }
 
+    /** Opens an {@code AF_INET}/{@code SOCK_STREAM} socket, non-blocking and close-on-exec. Safe inside a namespace. */
+    public static int openTcp4() {
+        return socket(LibC.AF_INET, LibC.SOCK_STREAM, 0, "socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 0)");
+    }
+
+    /** Opens an {@code AF_INET6}/{@code SOCK_STREAM} socket, non-blocking and close-on-exec. Safe inside a namespace. */
+    public static int openTcp6() {
+        return socket(LibC.AF_INET6, LibC.SOCK_STREAM, 0, "socket(AF_INET6, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 0)");
+    }
+
     /** {@code socket(2)} with {@code SOCK_NONBLOCK | SOCK_CLOEXEC} added to {@code type}. */
     static int socket(int domain, int type, int protocol, String call) {
         try {
@@ -291,6 +301,18 @@ public final class Sockets {
             LibC.INSTANCE.bind(fd, sa, sa.length);
         } catch (LastErrorException e) {
             throw NativeException.of("bind(fd=" + fd + ", " + address + ")", e);
+        }
+    }
+
+    /**
+     * {@code listen(2)}: a bound TCP socket starts accepting. Do this before registering it with an
+     * event loop: a stream socket that is neither listening nor connected polls as hung up.
+     */
+    public static void listen(int fd, int backlog) {
+        try {
+            LibC.INSTANCE.listen(fd, backlog);
+        } catch (LastErrorException e) {
+            throw NativeException.of("listen(fd=" + fd + ", " + backlog + ")", e);
         }
     }
 
