@@ -1,8 +1,10 @@
 package io.leasehold.cli;
 
+import io.leasehold.dnsmasq.DnsmasqFront;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -16,7 +18,9 @@ import java.util.logging.SimpleFormatter;
 @Command(name = "leasehold",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "An embedded DHCPv4/DHCPv6 server for OpenStack network nodes.",
+        description = {"An embedded DHCPv4/DHCPv6 server for OpenStack network nodes.",
+                "",
+                "leasehold dnsmasq ARGS...: a dnsmasq-compatible front for Neutron's DHCP agent (see the README)."},
         subcommands = {DemoCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -25,6 +29,10 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         logLevel(Level.WARNING);
+        if (args.length > 0 && args[0].equals("dnsmasq")) {
+            // dnsmasq's own command line, empty arguments and all: no picocli parsing.
+            System.exit(new DnsmasqFront(System.out, System.err).run(List.of(args).subList(1, args.length)));
+        }
         System.exit(run(args));
     }
 

@@ -1,0 +1,206 @@
+package io.leasehold.dnsmasq;
+
+import io.leasehold.lab.Lab;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * A Neutron DHCP network as the agent leaves it for dnsmasq, in throwaway namespaces: the
+ * {@code qdhcp}-like server namespace with the DHCP port's tap and its addresses
+ * (10.20.0.2/24, fd00:20:1::2/64, fd00:20:2::2/64), a client namespace across a veth, and
+ * {@code <confs>/<N>/} holding the files and command line Neutron's own driver wrote
+ * ({@code src/test/resources/neutron-generated}), plus the {@code interface} file and a seeded
+ * lease file.
+ *
+ * <p>The front runs as its own process, {@code ip netns exec <srv> java -cp <test classpath>
+ * DnsmasqFront ARGS}, exactly as the agent runs {@code dnsmasq}; its state directory (the shared
+ * daemon's socket, journal and log) is private to the bed.
+ */
+final class NeutronBed implements AutoCloseable {
+
+    static final String NETWORK = "6f5c0a1e-8d2b-4c3a-9e71-2b7d4c0e9a10";
+    static final String SERVER_MAC = "fa:16:3e:00:20:02";
+    static final String VM_MAC = "fa:16:3e:00:20:11";
+    static final String SEEDED_DUID = "00:01:00:01:2a:2b:2c:2d:fa:16:3e:00:20:02";
+    private static final Path GENERATED = Path.of("src/test/resources/neutron-generated");
+
+    final Lab lab;
+    final String srv;
+    final String cli;
+    final String tap;
+    final String eth;
+    final Path confs;
+    final Path dir;
+    final Path state;
+    private final String network;
+    private final List<Process> fronts = new ArrayList<>();
+    private final boolean ownsLab;
+
+    private NeutronBed(Lab lab, String network, String role) throws IOException, InterruptedException {
+        this.lab = lab;
+        this.ownsLab = role.isEmpty();
+        this.network = network;
+        srv = lab.namespace(role + "srv");
+        cli = lab.namespace(role + "cli");
+        tap = lab.prefix() + role + "t";
+        eth = lab.prefix() + role + "c";
+        lab.veth(srv, tap, SERVER_MAC, cli, eth, VM_MAC);
+        lab.address(srv, tap, "10.20.0.2/24");
+        lab.address(srv, tap, "fd00:20:1::2/64");
+        lab.address(srv, tap, "fd00:20:2::2/64");
+        confs = lab.dir().resolve("confs");
+        dir = Files.createDirectories(confs.resolve(network));
+        state = lab.dir().resolve("state");
+        for (String f : new String[] {"host", "opts", "addn_hosts"}) {
+            Files.copy(GENERATED.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.writeString(dir.resolve("interface"), tap);   // no newline, as the agent writes it
+        seedLeases();
+        lab.awaitLinkLocal(cli, eth);
+        lab.awaitLinkLocal(srv, tap);
+    }
+
+    /** A bed for Neutron's generated network. */
+    static NeutronBed create() throws IOException, InterruptedException {
+        return new NeutronBed(Lab.create(), NETWORK, "");
+    }
+
+    /** A second network (another id, namespaces and tap) sharing this bed's lab and state. */
+    NeutronBed another(String networkId, String role) throws IOException, InterruptedException {
+        return new NeutronBed(lab, networkId, role);
+    }
+
+    /** The agent's seed (neutron-compat §2.4): the kept duid line, then one line per v4 allocation. */
+    void seedLeases() throws IOException {
+        long exp = System.currentTimeMillis() / 1000 + 86400;
+        Files.writeString(dir.resolve("leases"), "duid " + SEEDED_DUID + "\n" + exp + " " + VM_MAC + " 10.20.0.11 * *\n");
+    }
+
+    /** Neutron's command line for this network (without the program name), edited. */
+    List<String> args(UnaryOperator<List<String>> edit) throws IOException {
+        List<String> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(GENERATED.resolve("dnsmasq-args"), StandardCharsets.UTF_8);
+        for (String l : lines.subList(1, lines.size())) {
+            out.add(l.replace("{CONFS}", confs.toString()).replace(NETWORK, network));
+        }
+        return edit.apply(out);
+    }
+
+    List<String> args() throws IOException {
+        return args(a -> a);
+    }
+
+    Path pidFile() {
+        return dir.resolve("pid");
+    }
+
+    Path leaseFile() {
+        return dir.resolve("leases");
+    }
+
+    /** Starts the front in the server namespace, as the agent starts dnsmasq. */
+    Process front(List<String> args, String log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("env", DnsmasqFront.STATE_DIR_ENV + "=" + state,
+                DnsmasqDaemon.IDLE_EXIT_ENV + "=60",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), DnsmasqFront.class.getName()));
+        cmd.addAll(args);
+        Process p = lab.spawn(srv, lab.dir().resolve(log), cmd.toArray(new String[0]));
+        fronts.add(p);
+        return p;
+    }
+
+    String log(String name) {
+        try {
+            Path p = lab.dir().resolve(name);
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The pid in the pid file, or -1. */
+    long pid() {
+        try {
+            return Long.parseLong(Files.readString(pidFile()).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    String leases() {
+        try {
+            return Files.exists(leaseFile()) ? Files.readString(leaseFile()) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Replaces a file of the network the way the agent does: a temporary file renamed into place. */
+    void replace(String name, String content) throws IOException {
+        Path tmp = dir.resolve("." + name + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** busybox udhcpc in the client namespace, once; the address it obtained, or its output. */
+    Lab.Result udhcpc() throws IOException, InterruptedException {
+        return lab.exec(cli, Duration.ofSeconds(20), "unshare", "--uts", "busybox", "udhcpc", "-i", eth, "-n", "-q",
+                "-f", "-t", "4", "-T", "2", "-s", "/bin/true");
+    }
+
+    void kill(long pid, String signal) throws IOException, InterruptedException {
+        Lab.run("kill", "-" + signal, Long.toString(pid));
+    }
+
+    static boolean alive(long pid) {
+        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Whether something in the server namespace listens on UDP {@code port}. */
+    boolean listening(int port) throws IOException, InterruptedException {
+        return Lab.run("ip", "netns", "exec", srv, "ss", "-Hlun", "sport", "= :" + port).out().contains(":" + port);
+    }
+
+    /** Ends this network's processes; the first bed also ends the daemon and the lab. */
+    @Override
+    public void close() {
+        for (Process p : fronts) {
+            p.destroyForcibly();
+        }
+        long stub = pid();
+        if (alive(stub)) {
+            ProcessHandle.of(stub).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        if (!ownsLab) {
+            return;
+        }
+        try {
+            Path daemonPid = DnsmasqDaemon.pidPath(state);
+            if (Files.exists(daemonPid)) {
+                long d = Long.parseLong(Files.readString(daemonPid).trim());
+                ProcessHandle.of(d).ifPresent(h -> {
+                    h.destroy();
+                    try {
+                        h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        h.destroyForcibly();
+                    }
+                });
+            }
+        } catch (IOException | NumberFormatException e) {
+            // nothing started
+        }
+        if (ownsLab) {
+            lab.close();
+        }
+    }
+}
