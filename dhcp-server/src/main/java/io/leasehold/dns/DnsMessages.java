@@ -28,8 +28,8 @@ import java.util.List;
  * (RFC 1035 §4.1.1).
  *
  * <p>As dnsmasq answers from its hosts files (rfc1035.c {@code answer_request}): TTL
- * {@code --local-ttl}, 0 by default; AA set; RA set; a local name with no address of the type asked
- * is NOERROR with no answer.
+ * {@code --local-ttl}, 0 by default; AA set; RA set. A local name with no address of the type asked
+ * is treated as any other name (forwarded, or refused without upstreams), as dnsmasq does.
  */
 public final class DnsMessages {
 
@@ -135,7 +135,9 @@ public final class DnsMessages {
                 out.add(new DefaultDnsRawRecord(name, DnsRecordType.AAAA, LOCAL_TTL, Unpooled.wrappedBuffer(a.getAddress())));
             }
         }
-        return out;
+        // A local name without a record of the type asked is not answered here: dnsmasq 2.90
+        // forwards it (DnsIT, side by side), and refuses it when there is no upstream.
+        return out.isEmpty() ? null : out;
     }
 
     private static ByteBuf response(ByteBuf query, DnsQuestion q, int queryFlags, int aa, DnsResponseCode rcode,

@@ -56,6 +56,10 @@ final class NeutronBed implements AutoCloseable {
         lab.address(srv, tap, "10.20.0.2/24");
         lab.address(srv, tap, "fd00:20:1::2/64");
         lab.address(srv, tap, "fd00:20:2::2/64");
+        // dnsmasq (side by side) reads its files after dropping to nobody: the agent's tree is 0755/0644.
+        java.nio.file.attribute.PosixFileAttributeView view = Files.getFileAttributeView(lab.dir(),
+                java.nio.file.attribute.PosixFileAttributeView.class);
+        view.setPermissions(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         confs = lab.dir().resolve("confs");
         dir = Files.createDirectories(confs.resolve(network));
         state = lab.dir().resolve("state");
