@@ -152,12 +152,23 @@ class DaemonIT {
         // the grant was committed to the journal before the ACK left, so it is there at the next start.
         child = new ProcessBuilder(javaCommand(file)).redirectErrorStream(true)
                 .redirectOutput(lab.dir().resolve("child.log").toFile()).start();
+        Path childLog = lab.dir().resolve("child.log");
+        assertTrue(Lab.await(Duration.ofSeconds(60), () -> read(childLog).contains(DaemonProcess.READY)),
+                "the child daemon started: " + read(childLog));
         Lab.Result third = lease(0x22);
         assertTrue(third.ok(), "the child daemon granted a lease: " + third + Files.readString(lab.dir().resolve("child.log")));
         child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         daemon = Daemon.start(file);
         List<Lease4> after = daemon.server().leases4(NET);
         assertTrue(holds(daemon, "10.77.0.34") && holds(daemon, "10.77.0.33"), "after SIGKILL: " + after);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private static boolean fileHolds(Path leaseFile, String address) {
