@@ -21,7 +21,7 @@ import java.util.logging.SimpleFormatter;
         description = {"An embedded DHCPv4/DHCPv6 server for OpenStack network nodes.",
                 "",
                 "leasehold dnsmasq ARGS...: a dnsmasq-compatible front for Neutron's DHCP agent (see the README)."},
-        subcommands = {DemoCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

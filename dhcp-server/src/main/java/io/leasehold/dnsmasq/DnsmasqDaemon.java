@@ -82,6 +82,13 @@ public final class DnsmasqDaemon {
     static final String STUB_SCRIPT = "trap 'h=1; echo reload' HUP; trap 'exit 0' TERM INT; "
             + "while :; do h=0; read -r _; [ \"$h\" = 1 ] || exit 0; done";
 
+    /** Environment variable: the daemon's JVM flags instead of {@link #DAEMON_JAVA_OPTS}. */
+    public static final String DAEMON_JAVA_OPTS_ENV = "LEASEHOLD_DAEMON_JAVA_OPTS";
+
+    /** The daemon's JVM flags: those of {@code leasehold serve} (a flat RSS, benchmarks/RESULTS.md "Scale"). */
+    static final String DAEMON_JAVA_OPTS = "-XX:+UseSerialGC -Xms16m -Xmx1g -XX:MinHeapFreeRatio=10"
+            + " -XX:MaxHeapFreeRatio=30 -Xss512k -XX:ReservedCodeCacheSize=64m";
+
     private static final int PROTOCOL = 1;
     private static final long START_WAIT_MILLIS = 30_000;
 
@@ -131,8 +138,7 @@ public final class DnsmasqDaemon {
         }
         LeaseStore store = LeaseStore.open(Files.createDirectories(state.resolve("journal")),
                 LeaseStore.Options.of(FsyncPolicy.ALWAYS));
-        LeaseholdServer server = LeaseholdServer.builder()
-                .persistence(DnsmasqNetworks.persistence(store))
+        LeaseholdServer server = DnsmasqNetworks.configure(LeaseholdServer.builder(), store)
                 .build();
         server.start();
         DnsmasqDaemon d = new DnsmasqDaemon(state, store, server);
@@ -468,10 +474,8 @@ public final class DnsmasqDaemon {
         }
         cmd.add("setsid");
         cmd.add(java);
-        String opts = System.getenv("LEASEHOLD_DAEMON_JAVA_OPTS");
-        if (opts != null && !opts.isBlank()) {
-            cmd.addAll(List.of(opts.trim().split("\\s+")));
-        }
+        String opts = System.getenv(DAEMON_JAVA_OPTS_ENV);
+        cmd.addAll(List.of((opts != null ? opts : DAEMON_JAVA_OPTS).trim().split("\\s+")));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), DnsmasqDaemon.class.getName(),
                 state.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);

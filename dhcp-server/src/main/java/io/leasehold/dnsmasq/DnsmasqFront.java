@@ -172,8 +172,7 @@ public final class DnsmasqFront {
             err.println("dnsmasq: cannot open the lease journal in " + dataDir + ": " + e.getMessage());
             return EC_FILE;
         }
-        LeaseholdServer server = LeaseholdServer.builder()
-                .persistence(DnsmasqNetworks.persistence(store))
+        LeaseholdServer server = DnsmasqNetworks.configure(LeaseholdServer.builder(), store)
                 .eventLoopThreads(1)
                 .watchNamespaces(false)
                 .build();

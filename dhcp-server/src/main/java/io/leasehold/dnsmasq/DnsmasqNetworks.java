@@ -3,7 +3,6 @@ package io.leasehold.dnsmasq;
 import io.leasehold.dns.DnsService;
 import io.leasehold.lease.LeaseTable;
 import io.leasehold.model.NetworkSnapshot;
-import io.leasehold.option.Duid;
 import io.leasehold.server.LeasePersistence;
 import io.leasehold.server.LeaseholdServer;
 import io.leasehold.server.NetworkRuntime;
@@ -76,7 +75,7 @@ public final class DnsmasqNetworks implements AutoCloseable {
     private final Map<String, State> networks = new LinkedHashMap<>();
 
     /**
-     * @param server a started server, with {@link #persistence(LeaseStore)} as its persistence
+     * @param server a started server, built with {@link #configure}
      * @param store  the store the server's persistence writes to
      * @param dns    DNS for the networks, or null for none
      */
@@ -89,6 +88,21 @@ public final class DnsmasqNetworks implements AutoCloseable {
     /** The persistence a server used with this class needs: the store's journal, then the lease file. */
     public static LeasePersistence persistence(LeaseStore store) {
         return new StorePersistence(store);
+    }
+
+    /**
+     * Sets up a server builder for this class: {@link #persistence(LeaseStore)}, and a server DUID
+     * made for a network whose lease file had no {@code duid} line written there at once.
+     */
+    public static LeaseholdServer.Builder configure(LeaseholdServer.Builder builder, LeaseStore store) {
+        return builder.persistence(persistence(store)).onServerDuidCreated((network, duid) -> {
+            try {
+                store.serverDuid(network, duid);
+                store.compact(network);
+            } catch (IllegalStateException e) {
+                LOG.log(Level.WARNING, "network " + network + ": server DUID not recorded: " + e.getMessage());
+            }
+        });
     }
 
     /**
@@ -116,7 +130,10 @@ public final class DnsmasqNetworks implements AutoCloseable {
         LeaseTable table = new LeaseTable(id, Math.max(1, snapshot.settings().leaseMax()));
         await(store.reset(id), "reset leases of " + id);
         LeaseStore.LoadReport report = store.load(id, leaseFile, table);
-        NetworkRuntime runtime = server.addNetwork(snapshot, table, report.serverDuid());
+        NetworkRuntime runtime = server.addNetwork(snapshot, table);
+        if (report.serverDuid() != null) {
+            runtime.serverDuid(report.serverDuid());   // the seeded file's duid line: clients know us by it
+        }
         Served served = new Served(id, args, namespace, interfaces, leaseFile);
         networks.put(id, new State(served, loaded));
         try {
@@ -130,10 +147,6 @@ public final class DnsmasqNetworks implements AutoCloseable {
                     LOG.log(Level.WARNING, "network " + id + ": interface " + ifname + " in namespace '" + namespace
                             + "' is not served yet; it will be when it appears");
                 }
-            }
-            Duid duid = runtime.serverDuid();
-            if (report.serverDuid() == null && duid != null) {
-                store.serverDuid(id, duid);
             }
             if (dns != null) {
                 dns.serve(id, namespace, args, loaded.addnHosts(), snapshot);

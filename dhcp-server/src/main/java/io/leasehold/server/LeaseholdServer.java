@@ -4,6 +4,7 @@ import io.leasehold.attach.NamespaceAttachment;
 import io.leasehold.attach.NetnsWatcher;
 import io.leasehold.lease.Lease4;
 import io.leasehold.lease.Lease6;
+import io.leasehold.lease.LeaseChange;
 import io.leasehold.lease.LeaseTable;
 import io.leasehold.model.NetworkSnapshot;
 import io.leasehold.netns.NamespaceOpener;
@@ -26,8 +27,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -63,9 +66,8 @@ public final class LeaseholdServer implements AutoCloseable {
     private final LeasePersistence persistence;
     private final boolean watchNamespaces;
     private final Duration attachTimeout;
-    private final Map<String, NetworkRuntime> networks = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Network ids in the order they were added (configuration order). */
-    private final List<String> networkOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final BiConsumer<String, Duid> serverDuidCreated;
+    private final Map<String, NetworkRuntime> networks = new LinkedHashMap<>();
     /** Namespace name (null key not allowed; "" is the daemon's own namespace) → interface → network. */
     private final Map<String, Map<String, String>> served = new LinkedHashMap<>();
     private final Map<String, NamespaceAttachment> attached = new LinkedHashMap<>();
@@ -83,9 +85,9 @@ public final class LeaseholdServer implements AutoCloseable {
         this.persistence = b.persistence;
         this.watchNamespaces = b.watchNamespaces;
         this.attachTimeout = b.attachTimeout;
+        this.serverDuidCreated = b.serverDuidCreated;
         for (NetworkSnapshot n : b.networks) {
             networks.put(n.id(), new NetworkRuntime(n, b.leaseTables.apply(n)));
-            networkOrder.add(n.id());
         }
         for (String[] s : b.served) {
             served.computeIfAbsent(s[0], k -> new LinkedHashMap<>()).put(s[1], s[2]);
@@ -104,6 +106,7 @@ public final class LeaseholdServer implements AutoCloseable {
         private Duration attachTimeout = Duration.ofSeconds(30);
         private final List<NetworkSnapshot> networks = new ArrayList<>();
         private final List<String[]> served = new ArrayList<>();
+        private BiConsumer<String, Duid> serverDuidCreated = (network, duid) -> { };
         private Function<NetworkSnapshot, LeaseTable> leaseTables =
                 n -> new LeaseTable(n.id(), Math.max(1, n.settings().leaseMax()));
 
@@ -125,6 +128,15 @@ public final class LeaseholdServer implements AutoCloseable {
         /** How each network's lease table is made (and loaded); default: empty, capped at its lease max. */
         public Builder leaseTables(Function<NetworkSnapshot, LeaseTable> factory) {
             this.leaseTables = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Told, on an event loop, of each server DUID made for a network that had none (when its
+         * first interface is served), so it can be made durable: it must not change on restart.
+         */
+        public Builder onServerDuidCreated(BiConsumer<String, Duid> listener) {
+            this.serverDuidCreated = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -300,6 +312,7 @@ public final class LeaseholdServer implements AutoCloseable {
             return;
         }
         network.loop(loop);
+        // Expired leases need no journal record: loading and compaction drop them by their expiry.
         network.sweep(loop.scheduleAtFixedRate(
                 () -> network.leases().expire(System.currentTimeMillis() / 1000, change -> { }),
                 EXPIRY_SWEEP.toMillis(), EXPIRY_SWEEP.toMillis(), TimeUnit.MILLISECONDS));
@@ -366,7 +379,9 @@ public final class LeaseholdServer implements AutoCloseable {
                 b[i] = (byte) (mac >>> (40 - 8 * i));
             }
             long time = (System.currentTimeMillis() / 1000 - DUID_EPOCH) & 0xffffffffL;
-            network.serverDuid(Duid.llt(1, time, Octets.of(b)));
+            Duid duid = Duid.llt(1, time, Octets.of(b));
+            network.serverDuid(duid);
+            serverDuidCreated.accept(network.id(), duid);
         }
     }
 
@@ -449,7 +464,7 @@ public final class LeaseholdServer implements AutoCloseable {
     // ---- networks, leases --------------------------------------------------------------------------
 
     /** The network {@code id}. */
-    public NetworkRuntime network(String id) {
+    public synchronized NetworkRuntime network(String id) {
         NetworkRuntime n = networks.get(id);
         if (n == null) {
             throw new IllegalArgumentException("unknown network: " + id);
@@ -457,67 +472,108 @@ public final class LeaseholdServer implements AutoCloseable {
         return n;
     }
 
-    /** Every network, in configuration order (then the order they were added). */
-    public List<NetworkRuntime> networks() {
-        List<NetworkRuntime> out = new ArrayList<>();
-        for (String id : networkOrder) {
-            NetworkRuntime n = networks.get(id);
-            if (n != null) {
-                out.add(n);
-            }
-        }
-        return Collections.unmodifiableList(out);
+    /** Every network, in configuration order. */
+    public synchronized List<NetworkRuntime> networks() {
+        return Collections.unmodifiableList(new ArrayList<>(networks.values()));
     }
 
     /**
-     * Adds a network at runtime; serve it with {@link #serve(String, String, String)}.
+     * Adds a network at runtime (a configuration reload); serve it with {@link #serve}.
      *
-     * @param leases     its lease table, already loaded (it is handed to the network's loop)
-     * @param serverDuid its server DUID (the lease file's {@code duid} line), or null to make one
-     *                   from the MAC of the first interface that serves it
-     * @throws IllegalArgumentException when a network with that id exists
+     * @param leases its lease table, already loaded with its durable leases
+     * @throws IllegalArgumentException when a network of that id exists
      */
-    public NetworkRuntime addNetwork(NetworkSnapshot snapshot, LeaseTable leases, Duid serverDuid) {
-        NetworkRuntime n = new NetworkRuntime(snapshot, leases);
-        if (serverDuid != null) {
-            n.serverDuid(serverDuid);
+    public synchronized NetworkRuntime addNetwork(NetworkSnapshot network, LeaseTable leases) {
+        if (networks.containsKey(network.id())) {
+            throw new IllegalArgumentException("network " + network.id() + " exists");
         }
-        synchronized (this) {
-            if (networks.putIfAbsent(n.id(), n) != null) {
-                throw new IllegalArgumentException("network " + n.id() + " exists");
-            }
-            networkOrder.add(n.id());
-        }
+        NetworkRuntime n = new NetworkRuntime(network, leases);
+        networks.put(network.id(), n);
         return n;
     }
 
     /**
-     * Stops serving a network on every interface and forgets it. The future completes when its
-     * sockets are closed; its lease table is no longer touched by the server after that.
+     * Stops serving a network on every interface and forgets it (its leases stay wherever the
+     * persistence keeps them).
+     *
+     * @return completes when its interfaces are closed; false when there was no such network
      */
-    public CompletableFuture<Void> removeNetwork(String networkId) {
-        List<CompletableFuture<Void>> closing = new ArrayList<>();
+    public CompletableFuture<Boolean> removeNetwork(String networkId) {
+        List<String[]> interfaces = new ArrayList<>();
         NetworkRuntime n;
         synchronized (this) {
-            n = networks.get(networkId);
+            n = networks.remove(networkId);
             if (n == null) {
-                return CompletableFuture.completedFuture(null);
+                return CompletableFuture.completedFuture(false);
             }
-            for (Map.Entry<String, Map<String, String>> e : new ArrayList<>(served.entrySet())) {
-                for (Map.Entry<String, String> i : new ArrayList<>(e.getValue().entrySet())) {
-                    if (i.getValue().equals(networkId)) {
-                        closing.add(unserve(e.getKey(), i.getKey()));
-                    }
+            served.forEach((ns, ifaces) -> ifaces.forEach((ifname, net) -> {
+                if (net.equals(networkId)) {
+                    interfaces.add(new String[] {ns, ifname});
                 }
-            }
+            }));
         }
-        return CompletableFuture.allOf(closing.toArray(new CompletableFuture[0])).whenComplete((v, t) -> {
-            n.cancelSweep();
-            synchronized (this) {
-                networks.remove(networkId, n);
-                networkOrder.remove(networkId);
-            }
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (String[] i : interfaces) {
+            closing.add(unserve(i[0], i[1]));
+        }
+        n.stopSweep();
+        return CompletableFuture.allOf(closing.toArray(new CompletableFuture[0])).thenApply(v -> true);
+    }
+
+    /**
+     * Releases a DHCPv4 lease as if its client had sent a RELEASE: removed from the table, the
+     * removal made durable, and the address free again.
+     *
+     * @return completes with true once durable, false when no lease holds the address
+     */
+    public CompletableFuture<Boolean> release4(String networkId, java.net.Inet4Address address) {
+        NetworkRuntime n = network(networkId);
+        return release(n, t -> {
+            Lease4 gone = t.remove4(io.leasehold.wire.IpAddresses.toInt(address));
+            return gone == null ? null : LeaseChange.delete(networkId, gone);
         });
+    }
+
+    /** {@link #release4} for a DHCPv6 address lease (or a delegated prefix, given its length). */
+    public CompletableFuture<Boolean> release6(String networkId, java.net.Inet6Address address, int prefixLength) {
+        NetworkRuntime n = network(networkId);
+        return release(n, t -> {
+            Lease6 gone = t.remove6(address, prefixLength);
+            return gone == null ? null : LeaseChange.delete(networkId, gone);
+        });
+    }
+
+    private CompletableFuture<Boolean> release(NetworkRuntime n, Function<LeaseTable, LeaseChange> remove) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        EventExecutor loop = n.loop();
+        Runnable task = () -> {
+            LeaseChange change = remove.apply(n.leases());
+            if (change == null) {
+                done.complete(false);
+                return;
+            }
+            Executor executor = loop != null ? loop : Runnable::run;
+            boolean queued = persistence.persist(List.of(change), executor, failure -> {
+                if (failure == null) {
+                    done.complete(true);
+                } else {
+                    done.completeExceptionally(failure);
+                }
+            });
+            if (!queued) {
+                n.leases().apply(change.kind() == LeaseChange.Kind.DELETE4
+                        ? LeaseChange.put(n.id(), change.lease4()) : LeaseChange.put(n.id(), change.lease6()));
+                done.completeExceptionally(new java.io.IOException("lease journal full: release not made durable"));
+            }
+        };
+        if (loop == null || !running) {
+            synchronized (n) {   // not served: no loop touches the table
+                task.run();
+            }
+        } else {
+            loop.execute(task);
+        }
+        return done;
     }
 
     /** Changes a network's snapshot atomically; the next packet sees the new one. */
