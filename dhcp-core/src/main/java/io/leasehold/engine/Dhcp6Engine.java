@@ -471,7 +471,7 @@ public final class Dhcp6Engine {
                 List<Inet6Address> asked = iaAddresses(i);
                 if (asked.isEmpty()) {
                     solicitLike = true;
-                    assign(ia, List.of(), used);
+                    assign(ia, i, used);
                 }
                 for (Inet6Address a : asked) {
                     if (contextOf(a) == null) {
@@ -481,7 +481,7 @@ public final class Dhcp6Engine {
                     } else if (heldByOther(a)) {
                         ia.fail(StatusCode.UNSPEC_FAIL, "address in use");
                     } else {
-                        grant(ia, a, used);
+                        grant(ia, a, used, hintFor(i, a));
                     }
                 }
                 ias.add(ia);
@@ -517,7 +517,7 @@ public final class Dhcp6Engine {
                     if (contextOf(a) == null || (!configured(a) && reservedByOther(a))) {
                         ia.zeroed.add(a);   // no longer appropriate for the link: lifetimes 0
                     } else if (bound || (rebind && (configured(a) || (!heldByOther(a) && !reservedByOther(a))))) {
-                        grant(ia, a, used);
+                        grant(ia, a, used, hintFor(i, a));
                     } else if (!rebind) {
                         ia.fail(StatusCode.NO_BINDING, "no binding found");
                         ia.noBindingTimes = true;
@@ -631,28 +631,68 @@ public final class Dhcp6Engine {
             Set<Inet6Address> used = new java.util.HashSet<>();
             for (int i = req.indexOf(Dhcp6Options.IA_NA.code()); i >= 0; i = req.indexOf(Dhcp6Options.IA_NA.code(), i + 1)) {
                 IaReply ia = new IaReply(req.iaid(i));
-                assign(ia, iaAddresses(i), used);
+                assign(ia, i, used);
                 ias.add(ia);
             }
             return ias;
         }
 
-        private void assign(IaReply ia, List<Inet6Address> hints, Set<Inet6Address> used) {
-            List<Inet6Address> addresses = reservedFor(hints, used);
+        /** Assigns the IA at option index {@code i} its reserved addresses, its own hints first. */
+        private void assign(IaReply ia, int i, Set<Inet6Address> used) {
+            List<Inet6Address> addresses = reservedFor(iaAddresses(i), used);
             if (addresses.isEmpty()) {
                 ia.fail(StatusCode.NO_ADDRS_AVAIL, "address unavailable");
             }
             for (Inet6Address a : addresses) {
-                grant(ia, a, used);
+                grant(ia, a, used, hintFor(i, a));
             }
         }
 
-        private void grant(IaReply ia, Inet6Address a, Set<Inet6Address> used) {
+        /**
+         * Grants {@code a} for the lease time, or for the client's shorter lifetimes when it asked
+         * for this address with some ({@code hint}: {preferred, valid}), as dnsmasq's
+         * {@code calculate_times} does: ignored when preferred &gt; valid (RFC 8415 §21.6), 0 means
+         * no preference, and a wish below 120 s counts as 120 s.
+         */
+        private void grant(IaReply ia, Inet6Address a, Set<Inet6Address> used, long[] hint) {
             Subnet s = contextOf(a);
             long lease = leaseSeconds(s);
+            long preferred = lease;
+            long valid = lease;
+            if (hint != null && hint[0] <= hint[1]) {
+                if (hint[0] != 0) {
+                    preferred = Math.min(preferred, Math.max(MIN_LIFETIME_SECONDS, hint[0]));
+                }
+                if (hint[1] != 0) {
+                    valid = Math.min(valid, Math.max(MIN_LIFETIME_SECONDS, hint[1]));
+                }
+            }
             ia.addresses.add(a);
-            ia.lifetimes.add(new long[] {lease, lease});
+            ia.lifetimes.add(new long[] {preferred, valid});
             used.add(a);
+        }
+
+        /** The lifetimes the client gave {@code a} in the IA at option index {@code i}: {preferred, valid}, or null. */
+        private long[] hintFor(int i, Inet6Address a) {
+            byte[] want = a.getAddress();
+            try {
+                Dhcp6OptionCursor c = req.nested(i, iaCursor);
+                while (c.next(Dhcp6Options.IAADDR.code())) {
+                    if (c.length() >= 24) {
+                        boolean same = true;
+                        for (int k = 0; k < 16 && same; k++) {
+                            same = c.buffer().getByte(c.valueIndex() + k) == want[k];
+                        }
+                        if (same) {
+                            return new long[] {c.buffer().getUnsignedInt(c.valueIndex() + 16),
+                                    c.buffer().getUnsignedInt(c.valueIndex() + 20)};
+                        }
+                    }
+                }
+            } catch (io.leasehold.wire.MalformedPacketException badIa) {
+                // no hint from a malformed IA
+            }
+            return null;
         }
 
         /**
@@ -823,7 +863,7 @@ public final class Dhcp6Engine {
 
         private Inet6Address ownAddress(Subnet context) {
             Inet6Address a = context == null ? null : ctx.iface().ipv6In(context.cidr());
-            return a != null ? a : ctx.iface().linkLocal();
+            return a != null ? a : ctx.iface().fallbackIpv6();
         }
 
         /** {@code [::]} in an address option stands for this server's address on the subnet. */

@@ -62,6 +62,22 @@ public record ServerInterface(String name, long mac, int[] ipv4, int[] ipv4Prefi
         return null;
     }
 
+    /**
+     * The address dnsmasq falls back to for its own DNS server address when no subnet of the reply
+     * gives one: the last global address in the kernel's order (dnsmasq keeps the last one its
+     * address enumeration saw, dhcp6.c {@code complete_context6}); the link-local one when there
+     * is no global address; null when there is neither.
+     */
+    public Inet6Address fallbackIpv6() {
+        Inet6Address last = null;
+        for (Inet6Address a : ipv6) {
+            if (!a.isLinkLocalAddress()) {
+                last = a;
+            }
+        }
+        return last != null ? last : linkLocal();
+    }
+
     /** The link-local IPv6 address, or null. */
     public Inet6Address linkLocal() {
         for (Inet6Address a : ipv6) {

@@ -159,6 +159,38 @@ class Dhcp6EngineTest {
 
     // ---- Request, Renew, Rebind ---------------------------------------------------------------------
 
+    /** An IA_NA asking for {@code a} with lifetimes {@code preferred}/{@code valid}, as dhclient -6 asks (7200/7500). */
+    private static Consumer<Dhcp6MessageWriter> iaHinted(long iaid, Inet6Address a, long preferred, long valid) {
+        return w -> {
+            w.openIaNa(iaid, 0, 0);
+            byte[] b = a.getAddress();
+            w.iaAddress(Unpooled.wrappedBuffer(b).getLong(0), Unpooled.wrappedBuffer(b).getLong(8), preferred, valid);
+            w.close();
+        };
+    }
+
+    @Test
+    void theClientsShorterLifetimesAreHonouredAsDnsmasqHonoursThem() {
+        h.network = h.network.withSubnet(h.network.subnet(NeutronNetwork.S6).withLease(86400, 0, 0));
+        IaNa ia = ia(send(message(REQUEST, CLIENT, true, iaHinted(7, MINE, 7200, 7500))));
+        assertEquals(7200, ia.addresses().get(0).preferredLifetime());
+        assertEquals(7500, ia.addresses().get(0).validLifetime());
+        assertEquals(3600, ia.t1(), "min/2");
+        assertEquals(6300, ia.t2(), "(min/8)*7");
+        assertEquals(h.now + 7500, h.leases.v6(MINE).expiresAt());
+
+        // Longer than the lease, zero (no preference), preferred > valid (ignored), below 120 (raised).
+        assertEquals(86400, ia(send(message(RENEW, CLIENT, true, iaHinted(7, MINE, 99999, 99999))))
+                .addresses().get(0).validLifetime());
+        assertEquals(86400, ia(send(message(RENEW, CLIENT, true, iaHinted(7, MINE, 0, 0)))).addresses().get(0)
+                .preferredLifetime());
+        assertEquals(86400, ia(send(message(RENEW, CLIENT, true, iaHinted(7, MINE, 600, 300)))).addresses().get(0)
+                .validLifetime());
+        assertEquals(120, ia(send(message(RENEW, CLIENT, true, iaHinted(7, MINE, 30, 60)))).addresses().get(0)
+                .validLifetime());
+    }
+
+
     @Test
     void requestBindsTheReservedAddressAndRefusesOthersInsideTheIa() {
         Exchange ok = bind();

@@ -30,7 +30,8 @@ final class NeutronBed implements AutoCloseable {
     static final String SERVER_MAC = "fa:16:3e:00:20:02";
     static final String VM_MAC = "fa:16:3e:00:20:11";
     static final String SEEDED_DUID = "00:01:00:01:2a:2b:2c:2d:fa:16:3e:00:20:02";
-    private static final Path GENERATED = Path.of("src/test/resources/neutron-generated");
+    /** The files Neutron's driver wrote, checked in (see the README there). */
+    static final Path CHECKED_IN = Path.of("src/test/resources/neutron-generated");
 
     final Lab lab;
     final String srv;
@@ -43,9 +44,11 @@ final class NeutronBed implements AutoCloseable {
     private final String network;
     private final List<Process> fronts = new ArrayList<>();
     private final boolean ownsLab;
+    private final Path generated;
 
-    private NeutronBed(Lab lab, String network, String role) throws IOException, InterruptedException {
+    private NeutronBed(Lab lab, String network, String role, Path generated) throws IOException, InterruptedException {
         this.lab = lab;
+        this.generated = generated;
         this.ownsLab = role.isEmpty();
         this.network = network;
         srv = lab.namespace(role + "srv");
@@ -64,7 +67,7 @@ final class NeutronBed implements AutoCloseable {
         dir = Files.createDirectories(confs.resolve(network));
         state = lab.dir().resolve("state");
         for (String f : new String[] {"host", "opts", "addn_hosts"}) {
-            Files.copy(GENERATED.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(generated.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         Files.writeString(dir.resolve("interface"), tap);   // no newline, as the agent writes it
         seedLeases();
@@ -74,12 +77,38 @@ final class NeutronBed implements AutoCloseable {
 
     /** A bed for Neutron's generated network. */
     static NeutronBed create() throws IOException, InterruptedException {
-        return new NeutronBed(Lab.create(), NETWORK, "");
+        return new NeutronBed(Lab.create(), NETWORK, "", CHECKED_IN);
+    }
+
+    /**
+     * A bed for the network as Debian's python3-neutron driver writes it now: {@code generate.py}
+     * (the script of the README in {@link #CHECKED_IN}) is run into the lab's directory, or the
+     * test is skipped when python3-neutron is not installed.
+     */
+    static NeutronBed generated() throws IOException, InterruptedException {
+        Lab lab = Lab.create();
+        Lab.Result check = Lab.run("/usr/bin/python3", "-c", "import neutron.agent.linux.dhcp");
+        if (!check.ok()) {
+            lab.close();
+            org.junit.jupiter.api.Assumptions.abort("python3-neutron is not installed (apt-get install python3-neutron)");
+        }
+        Path out = lab.dir().resolve("generated");
+        Lab.Result r = Lab.run("/usr/bin/python3", CHECKED_IN.resolve("generate.py").toAbsolutePath().toString(),
+                out.toString());
+        if (!r.ok()) {
+            lab.close();
+            throw new IOException("generate.py: " + r);
+        }
+        Path dir = out.resolve(NETWORK);
+        // dnsmasq-args holds the real output path: make it the placeholder the bed substitutes.
+        Files.writeString(dir.resolve("dnsmasq-args"), Files.readString(dir.resolve("dnsmasq-args"))
+                .replace(out.toString(), "{CONFS}"));
+        return new NeutronBed(lab, NETWORK, "", dir);
     }
 
     /** A second network (another id, namespaces and tap) sharing this bed's lab and state. */
     NeutronBed another(String networkId, String role) throws IOException, InterruptedException {
-        return new NeutronBed(lab, networkId, role);
+        return new NeutronBed(lab, networkId, role, generated);
     }
 
     /** The agent's seed (neutron-compat §2.4): the kept duid line, then one line per v4 allocation. */
@@ -91,7 +120,7 @@ final class NeutronBed implements AutoCloseable {
     /** Neutron's command line for this network (without the program name), edited. */
     List<String> args(UnaryOperator<List<String>> edit) throws IOException {
         List<String> out = new ArrayList<>();
-        List<String> lines = Files.readAllLines(GENERATED.resolve("dnsmasq-args"), StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(generated.resolve("dnsmasq-args"), StandardCharsets.UTF_8);
         for (String l : lines.subList(1, lines.size())) {
             out.add(l.replace("{CONFS}", confs.toString()).replace(NETWORK, network));
         }
