@@ -188,6 +188,20 @@ class DnsmasqFrontIT {
         assertNotEquals(stub, bed.pid());
         assertTrue(bed.udhcpc().err().contains("lease of 10.20.0.11 obtained"), bed.log("state/daemon.log"));
         assertEquals(daemon, Long.parseLong(Files.readString(DnsmasqDaemon.pidPath(bed.state)).trim()));
+
+        // The daemon dies: every per-network process ends with it (its standard input closes), so
+        // Neutron's process monitor sees the networks down and respawns them, which starts a new daemon.
+        long stub1 = bed.pid();
+        long stub2 = second.pid();
+        bed.kill(daemon, "KILL");
+        assertTrue(Lab.await(Duration.ofSeconds(10), () -> !NeutronBed.alive(stub1) && !NeutronBed.alive(stub2)),
+                "per-network processes end with the daemon");
+        bed.seedLeases();
+        Process respawn = bed.front(bed.args(), "front4.log");
+        assertTrue(respawn.waitFor(START.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, respawn.exitValue(), bed.log("front4.log"));
+        assertNotEquals(daemon, Long.parseLong(Files.readString(DnsmasqDaemon.pidPath(bed.state)).trim()), "a new daemon");
+        assertTrue(bed.udhcpc().err().contains("lease of 10.20.0.11 obtained"), bed.log("state/daemon.log"));
     }
 
     static long rssKb(long pid) throws Exception {
