@@ -17,7 +17,9 @@ import java.util.logging.SimpleFormatter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "An embedded DHCPv4/DHCPv6 server for OpenStack network nodes.",
-        subcommands = {DemoCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LeasesCommand.class, LeaseCommand.class, ReleaseCommand.class, NetworksCommand.class,
+                ReservationsCommand.class, StatsCommand.class, HealthCommand.class, NamespacesCommand.class,
+                ReloadCommand.class, DemoCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -44,12 +46,21 @@ public final class Main implements Runnable {
 
     /** Runs the command line {@code args} and returns its exit code; for tests and embedding. */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The command line with its error handling: a {@link CliException} is its one line on standard
+     * error and its exit code; anything else is one line and {@link ExitCodes#FAILURE}.
+     */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("leasehold: " + e.getMessage());
-            return ExitCodes.FAILURE;
+            commandLine.getErr().flush();
+            return e instanceof CliException ? ((CliException) e).exitCode() : ExitCodes.FAILURE;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     @Override

@@ -1,0 +1,199 @@
+package io.leasehold.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leasehold.control.ControlJson;
+import io.leasehold.control.ControlProtocol;
+import io.leasehold.control.LeaseFilter;
+import io.leasehold.control.MacAddress;
+import io.leasehold.lease.DnsmasqLeaseFile;
+import io.leasehold.lease.Lease4;
+import io.leasehold.lease.Lease6;
+import io.leasehold.lease.LeaseState;
+import io.leasehold.wire.IpAddresses;
+import picocli.CommandLine.Option;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lease filters and the offline mode shared by {@code leases} and {@code lease show}: the
+ * daemon's {@code leases} operation, or the same filter over a dnsmasq lease file, both giving the
+ * protocol's {@code {"leases":[...]}} so that one printer serves both.
+ */
+final class LeaseQuery {
+
+    @Option(names = "--network", paramLabel = "ID", description = "Only this network's leases (offline: the label "
+            + "shown for the file's leases; default: the file's name).")
+    String network;
+
+    @Option(names = "--state", paramLabel = "STATE", description = "Only leases in this state: offered, bound or declined.")
+    String state;
+
+    @Option(names = "--hostname", paramLabel = "NAME", description = "Only leases of this host name (any case; * matches any run of characters).")
+    String hostname;
+
+    @Option(names = "--lease-file", paramLabel = "FILE", description = "Read a dnsmasq lease file instead of asking "
+            + "the daemon (offline mode: no daemon needed).")
+    Path leaseFile;
+
+    /** Parses a MAC for an option or parameter, or fails with a usage error naming it. */
+    static long mac(String text) {
+        try {
+            return MacAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
+    }
+
+    /** Parses an IP address, or fails with a usage error naming it. */
+    static InetAddress ip(String text) {
+        try {
+            return IpAddresses.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "malformed IP address '" + text + "' (expected: an IPv4 or IPv6 address)");
+        }
+    }
+
+    /** A MAC or an IP address, as {@code lease show} takes it. */
+    static boolean isMac(String text) {
+        return MacAddress.looksLikeMac(text);
+    }
+
+    private LeaseState parsedState() {
+        if (state == null) {
+            return null;
+        }
+        for (LeaseState s : LeaseState.values()) {
+            if (s.name().equalsIgnoreCase(state)) {
+                return s;
+            }
+        }
+        throw new CliException(ExitCodes.USAGE, "state '" + state + "' (expected: offered, bound or declined)");
+    }
+
+    /** The matching leases as {@code {"leases":[...]}}, from the daemon or the lease file. */
+    JsonNode fetch(SocketOption socket, String mac, String ip, PrintWriter err) {
+        long m = mac == null ? Lease4.NO_MAC : mac(mac);
+        InetAddress a = ip == null ? null : ip(ip);
+        LeaseState st = parsedState();
+        if (leaseFile != null) {
+            return offline(new LeaseFilter(null, m, a, hostname, st), err);
+        }
+        ObjectNode args = ControlClient.args();
+        if (network != null) {
+            args.put("network", network);
+        }
+        if (mac != null) {
+            args.put("mac", MacAddress.format(m));
+        }
+        if (ip != null) {
+            args.put("ip", IpAddresses.text(a));
+        }
+        if (hostname != null) {
+            args.put("hostname", hostname);
+        }
+        if (st != null) {
+            args.put("state", st.name().toLowerCase());
+        }
+        return socket.client().call("leases", args);
+    }
+
+    private JsonNode offline(LeaseFilter filter, PrintWriter err) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(leaseFile);
+        } catch (NoSuchFileException e) {
+            throw new CliException(ExitCodes.FAILURE, leaseFile + ": no such file");
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILURE, leaseFile + ": " + e.getMessage());
+        }
+        DnsmasqLeaseFile.Contents c = DnsmasqLeaseFile.parse(bytes);
+        for (DnsmasqLeaseFile.Problem p : c.problems()) {
+            err.println("leasehold: " + leaseFile + ": " + p);
+        }
+        String label = network != null ? network : String.valueOf(leaseFile.getFileName());
+        List<Lease4> v4 = new ArrayList<>();
+        List<Lease6> v6 = new ArrayList<>();
+        filter.collect(c.leases4(), c.leases6(), v4, v6);
+        v4.sort((x, y) -> Integer.compareUnsigned(x.address(), y.address()));
+        v6.sort((x, y) -> java.util.Arrays.compareUnsigned(x.address().getAddress(), y.address().getAddress()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = ControlProtocol.RESPONSES.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("leases");
+            for (Lease4 l : v4) {
+                ControlJson.writeLease(g, label, l);
+            }
+            for (Lease6 l : v6) {
+                ControlJson.writeLease(g, label, l);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
+            return ControlClient.JSON.readTree(out.toByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The leases as a table: NETWORK ADDRESS MAC HOSTNAME STATE EXPIRES CLIENT. */
+    static Table table(JsonNode leases, long nowSeconds) {
+        Table t = new Table("NETWORK", "ADDRESS", "MAC", "HOSTNAME", "STATE", "EXPIRES", "CLIENT");
+        for (JsonNode l : leases.path("leases")) {
+            boolean v6 = l.path("family").asInt() == 6;
+            String address = l.path("address").asText();
+            if (v6 && l.path("prefixLength").asInt(128) != 128) {
+                address += "/" + l.path("prefixLength").asInt();
+            }
+            String client = v6 ? (l.path("type").asText() + " iaid " + l.path("iaid").asText() + " duid "
+                    + l.path("duid").asText()) : text(l, "clientId");
+            t.row(l.path("network").asText(), address, text(l, "mac"), text(l, "hostname"), l.path("state").asText(),
+                    expiry(l.path("expires").asLong(), nowSeconds), client);
+        }
+        return t;
+    }
+
+    static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /** {@code never}, {@code expired}, or what is left: {@code 3d04h}, {@code 23h59m}, {@code 4m05s}, {@code 9s}. */
+    static String expiry(long expires, long now) {
+        if (expires == Lease4.NEVER) {
+            return "never";
+        }
+        if (expires <= now) {
+            return "expired";
+        }
+        return duration(expires - now);
+    }
+
+    /** A span of seconds the short way: {@code 3d04h}, {@code 23h59m}, {@code 4m05s}, {@code 9s}. */
+    static String duration(long seconds) {
+        Duration d = Duration.ofSeconds(Math.max(0, seconds));
+        if (d.toDays() > 0) {
+            return String.format("%dd%02dh", d.toDays(), d.toHoursPart());
+        }
+        if (d.toHours() > 0) {
+            return String.format("%dh%02dm", d.toHours(), d.toMinutesPart());
+        }
+        if (d.toMinutes() > 0) {
+            return String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
+        }
+        return d.getSeconds() + "s";
+    }
+}
