@@ -17,7 +17,7 @@ import java.util.logging.SimpleFormatter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "An embedded DHCPv4/DHCPv6 server for OpenStack network nodes.",
-        subcommands = {LeasesCommand.class, LeaseCommand.class, ReleaseCommand.class, NetworksCommand.class,
+        subcommands = {ServeCommand.class, LeasesCommand.class, LeaseCommand.class, ReleaseCommand.class, NetworksCommand.class,
                 ReservationsCommand.class, StatsCommand.class, HealthCommand.class, NamespacesCommand.class,
                 ReloadCommand.class, DemoCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

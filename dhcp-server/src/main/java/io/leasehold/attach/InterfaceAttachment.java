@@ -51,6 +51,10 @@ final class InterfaceAttachment {
     private record Fds(int packet, int udp4, int udp6, int ifindex) {
     }
 
+    /** Bounds of each datagram channel's send queue, in bytes. */
+    private static final io.netty.channel.WriteBufferWaterMark SEND_QUEUE =
+            new io.netty.channel.WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
     private final String name;
     private final NetworkRuntime network;
     private final IoEventLoop loop;
@@ -166,6 +170,10 @@ final class InterfaceAttachment {
         v6 = new EpollDatagramChannel(f.udp6);
         v6.pipeline().addLast(new Dhcp6Service(network, persistence, this::current));
         dhcp4.sockets(packets, portHolder);
+        // Replies wait in a datagram channel's queue only while the socket's send buffer is full;
+        // past the high mark the services drop them (counted) rather than let the queue grow.
+        portHolder.config().setWriteBufferWaterMark(SEND_QUEUE);
+        v6.config().setWriteBufferWaterMark(SEND_QUEUE);
 
         CompletableFuture<Void> ready = new CompletableFuture<>();
         loop.register(packets).addListener(fut -> {

@@ -1,10 +1,6 @@
 package io.leasehold.control;
 
-import io.leasehold.lease.Lease4;
-import io.leasehold.lease.Lease6;
 import io.leasehold.server.LeaseholdServer;
-import io.leasehold.server.NetworkRuntime;
-import io.leasehold.wire.IpAddresses;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -28,7 +24,11 @@ public interface ControlTarget {
      *
      * @return true when a lease was released, false when the network had no lease of the address
      */
-    CompletableFuture<Boolean> release(String network, InetAddress address);
+    default CompletableFuture<Boolean> release(String network, InetAddress address) {
+        LeaseholdServer s = server();
+        return address instanceof Inet4Address ? s.release4(network, (Inet4Address) address)
+                : s.release6(network, (Inet6Address) address, 128);
+    }
 
     /**
      * Re-reads the configuration and applies the difference. MAY block; the control server calls
@@ -44,28 +44,15 @@ public interface ControlTarget {
     ReservationOverlay reservations();
 
     /**
-     * A target over a server whose leases live in memory only: a release removes the lease on the
-     * network's loop; there is no configuration to reload and reservation changes last until the
-     * server stops unless {@code overlay} is given.
+     * A target over a server built without a configuration file (embedding, the demo, tests): a
+     * release goes through the server's own persistence; there is nothing to reload; reservation
+     * changes last until the server stops unless {@code overlay} is given.
      */
     static ControlTarget inMemory(LeaseholdServer server, ReservationOverlay overlay) {
         return new ControlTarget() {
             @Override
             public LeaseholdServer server() {
                 return server;
-            }
-
-            @Override
-            public CompletableFuture<Boolean> release(String network, InetAddress address) {
-                NetworkRuntime n = server.network(network);
-                return Loops.onNetwork(n, () -> {
-                    if (address instanceof Inet4Address) {
-                        Lease4 l = n.leases().remove4(IpAddresses.toInt((Inet4Address) address));
-                        return l != null;
-                    }
-                    Lease6 l = n.leases().remove6((Inet6Address) address, 128);
-                    return l != null;
-                });
             }
 
             @Override

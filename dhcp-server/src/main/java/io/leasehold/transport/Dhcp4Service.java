@@ -200,6 +200,11 @@ public final class Dhcp4Service {
                 counters.dropped(Counters.Protocol.DHCP4, "NO_RELAY_SOCKET");
                 return;
             }
+            if (!portHolder.isWritable()) {
+                reply.release();
+                counters.dropped(Counters.Protocol.DHCP4, "SEND_QUEUE_FULL");
+                return;
+            }
             portHolder.writeAndFlush(new DatagramPacket(reply, relay));
             counters.replied(Counters.Protocol.DHCP4);
             return;

@@ -95,6 +95,11 @@ public final class Dhcp6Service extends SimpleChannelInboundHandler<DatagramPack
     }
 
     private void send(ChannelHandlerContext ctx, ByteBuf reply, InetSocketAddress to) {
+        if (!ctx.channel().isWritable()) {
+            reply.release();
+            counters.dropped(Counters.Protocol.DHCP6, "SEND_QUEUE_FULL");
+            return;
+        }
         ctx.writeAndFlush(new DatagramPacket(reply, to));
         counters.replied(Counters.Protocol.DHCP6);
     }
