@@ -60,8 +60,13 @@ final class ControlClient {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             ByteBuffer out = ByteBuffer.wrap(line);
-            while (out.hasRemaining()) {
-                ch.write(out);
+            try {
+                while (out.hasRemaining()) {
+                    ch.write(out);
+                }
+            } catch (IOException e) {
+                // The daemon may refuse the connection (permission, too many) and close before our
+                // request is written: its answer is still there to read.
             }
             answer = readLine(ch);
         } catch (SocketException e) {
