@@ -102,6 +102,10 @@ public final class ControlServer implements AutoCloseable {
         public Options withRequestTimeout(Duration d) {
             return new Options(socket, group, peerPolicy, maxConnections, d, writeTimeout);
         }
+
+        public Options withWriteTimeout(Duration d) {
+            return new Options(socket, group, peerPolicy, maxConnections, requestTimeout, d);
+        }
     }
 
     private final Options options;
