@@ -1,7 +1,8 @@
 package io.leasehold.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leasehold.control.ControlProtocol;
 
@@ -23,8 +24,6 @@ import java.util.Locale;
  */
 final class ControlClient {
 
-    static final ObjectMapper JSON = new ObjectMapper(ControlProtocol.RESPONSES);
-
     private final Path socket;
 
     ControlClient(Path socket) {
@@ -36,26 +35,37 @@ final class ControlClient {
     }
 
     static ObjectNode args() {
-        return JSON.createObjectNode();
+        return Json.object();
+    }
+
+    /** Reads an answer's {@code result} from a parser on its first token, consuming exactly that value. */
+    @FunctionalInterface
+    interface ResultReader<T> {
+        T read(JsonParser p) throws IOException;
     }
 
     /**
-     * Sends {@code op} with {@code args} and returns the answer's {@code result}.
+     * Sends {@code op} with {@code args} and returns the answer's {@code result} as a tree.
      *
      * @throws CliException when no daemon listens, the socket refuses us, or the daemon answers
      *         with an error
      */
     JsonNode call(String op, ObjectNode args) {
-        ObjectNode request = JSON.createObjectNode();
+        return call(op, args, p -> Json.read(p, p.currentToken()));
+    }
+
+    /**
+     * Sends {@code op} with {@code args} and reads the answer's {@code result} with {@code reader},
+     * straight from the bytes (large answers are not made into a tree first).
+     *
+     * @throws CliException as {@link #call(String, ObjectNode)}
+     */
+    <T> T call(String op, ObjectNode args, ResultReader<T> reader) {
+        ObjectNode request = Json.object();
         request.put("v", ControlProtocol.VERSION);
         request.put("op", op);
         request.set("args", args);
-        byte[] line;
-        try {
-            line = (JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] line = (Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8);
         byte[] answer;
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
@@ -74,21 +84,59 @@ final class ControlClient {
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILURE, "control socket " + socket + ": " + e.getMessage());
         }
-        JsonNode response;
-        try {
-            response = JSON.readTree(answer);
+        int version = -1;
+        boolean ok = false;
+        boolean read = false;
+        T result = null;
+        JsonNode early = null;
+        JsonNode error = null;
+        try (JsonParser p = ControlProtocol.RESPONSES.createParser(answer)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new CliException(ExitCodes.FAILURE, "control socket " + socket
+                        + ": the daemon closed the connection without answering");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (field) {
+                    case "v":
+                        version = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : -1;
+                        break;
+                    case "ok":
+                        ok = t == JsonToken.VALUE_TRUE;
+                        break;
+                    case "result":
+                        // The daemon writes v and ok first; a result seen before them is kept as a tree.
+                        if (ok && version == ControlProtocol.VERSION) {
+                            result = reader.read(p);
+                            read = true;
+                        } else {
+                            early = Json.read(p, t);
+                        }
+                        break;
+                    case "error":
+                        error = Json.read(p, t);
+                        break;
+                    default:
+                        p.skipChildren();
+                }
+            }
+            if (version == ControlProtocol.VERSION && ok && !read && early != null) {
+                JsonParser tree = early.traverse();
+                tree.nextToken();
+                result = reader.read(tree);
+            }
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILURE, "control socket " + socket + ": unreadable answer: " + e.getMessage());
         }
-        if (response == null || response.isEmpty()) {
-            throw new CliException(ExitCodes.FAILURE, "control socket " + socket + ": the daemon closed the connection without answering");
-        }
-        if (response.path("v").asInt() != ControlProtocol.VERSION) {
-            throw new CliException(ExitCodes.FAILURE, "the daemon speaks control protocol " + response.path("v")
+        if (version != ControlProtocol.VERSION) {
+            throw new CliException(ExitCodes.FAILURE, "the daemon speaks control protocol " + version
                     + " (expected: " + ControlProtocol.VERSION + "); use the leasehold command of the same version");
         }
-        if (!response.path("ok").asBoolean()) {
-            JsonNode error = response.path("error");
+        if (!ok) {
+            if (error == null) {
+                error = Json.object();
+            }
             ControlProtocol.ErrorCode code;
             try {
                 code = ControlProtocol.ErrorCode.valueOf(error.path("code").asText());
@@ -97,7 +145,7 @@ final class ControlClient {
             }
             throw new CliException(ExitCodes.of(code), error.path("message").asText("the daemon refused the request"));
         }
-        return response.path("result");
+        return result;
     }
 
     /** Reads until the newline that ends the answer (or the end of the stream). */

@@ -1,6 +1,5 @@
 package io.leasehold.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,11 +34,13 @@ final class LeasesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        JsonNode result = query.fetch(socket, mac, ip, spec.commandLine().getErr());
+        PrintWriter err = spec.commandLine().getErr();
         if (output.json()) {
-            OutputOption.printJson(out, result);
+            // The daemon's result, copied token by token: no tree for thousands of leases.
+            out.println(query.fetch(socket, mac, ip, err, OutputOption::copy));
         } else {
-            LeaseQuery.table(result, System.currentTimeMillis() / 1000).print(out);
+            long now = System.currentTimeMillis() / 1000;
+            query.fetch(socket, mac, ip, err, p -> LeaseQuery.table(p, now)).print(out);
         }
         out.flush();
         return ExitCodes.OK;

@@ -1,7 +1,12 @@
 package io.leasehold.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.leasehold.control.ControlProtocol;
+
+import java.io.IOException;
+import java.io.StringWriter;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -19,11 +24,16 @@ final class OutputOption {
         return format == Format.json;
     }
 
-    static void printJson(PrintWriter out, JsonNode node) {
-        try {
-            out.println(ControlClient.JSON.writeValueAsString(node));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    /** The value at the parser, as one line of JSON. */
+    static String copy(JsonParser p) throws IOException {
+        StringWriter s = new StringWriter();
+        try (JsonGenerator g = ControlProtocol.RESPONSES.createGenerator(s)) {
+            g.copyCurrentStructure(p);
         }
+        return s.toString();
+    }
+
+    static void printJson(PrintWriter out, JsonNode node) {
+        out.println(Json.write(node));
     }
 }

@@ -114,7 +114,7 @@ final class ReservationsCommand implements Runnable {
         String id;
 
         ArrayNode addresses() {
-            ArrayNode a = ControlClient.JSON.createArrayNode();
+            ArrayNode a = Json.array();
             for (String ip : ips) {
                 a.add(IpAddresses.text(LeaseQuery.ip(ip)));
             }
@@ -159,7 +159,7 @@ final class ReservationsCommand implements Runnable {
                 throw new CliException(ExitCodes.USAGE, "reservations add: give at least one --ip");
             }
             long mac = LeaseQuery.mac(f.mac);
-            ObjectNode res = ControlClient.JSON.createObjectNode();
+            ObjectNode res = Json.object();
             res.put("id", f.id != null ? f.id : "mac-" + MacAddress.format(mac).replace(":", ""));
             res.put("mac", MacAddress.format(mac));
             res.set("addresses", f.addresses());

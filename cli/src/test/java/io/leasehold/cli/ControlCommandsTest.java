@@ -27,14 +27,14 @@ class ControlCommandsTest {
 
     record Run(int code, String out, String err) {
         JsonNode json() throws Exception {
-            return ControlClient.JSON.readTree(out);
+            return Json.parse(out.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
+        CommandLine cl = Main.commandLine(args);
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);

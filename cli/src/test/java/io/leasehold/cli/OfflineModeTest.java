@@ -82,8 +82,8 @@ class OfflineModeTest {
     @Test
     void filtersAndJsonWorkOnTheFileAsOnTheDaemon() throws Exception {
         String[] fixed = v4.stream().filter(f -> f[3].equals("fixed-host")).findFirst().orElseThrow();
-        JsonNode j = ControlClient.JSON.readTree(run("leases", "--lease-file", file.toString(), "--hostname", "fixed-*",
-                "--network", "net99", "-o", "json").out());
+        JsonNode j = Json.parse(run("leases", "--lease-file", file.toString(), "--hostname", "fixed-*",
+                "--network", "net99", "-o", "json").out().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(1, j.path("leases").size());
         JsonNode l = j.path("leases").get(0);
         assertEquals("net99", l.path("network").asText());

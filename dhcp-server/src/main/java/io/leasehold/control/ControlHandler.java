@@ -117,7 +117,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         cancelTimeout();
         CompletableFuture<ControlOperations.Body> answer;
         try {
-            JsonNode request = ControlProtocol.REQUEST_MAPPER.readTree(line);
+            JsonNode request = ControlProtocol.requestMapper().readTree(line);
             answer = ops.dispatch(request);
         } catch (IOException e) {
             answer = CompletableFuture.failedFuture(ControlException.badRequest("malformed request: "

@@ -72,8 +72,18 @@ public final class ControlProtocol {
                     .build())
             .build();
 
-    /** Reads requests within the limits above: a deeper or longer document fails to parse. */
-    static final ObjectMapper REQUEST_MAPPER = new ObjectMapper(REQUESTS);
+    /**
+     * Reads requests within the limits above: a deeper or longer document fails to parse. Made on
+     * first use, by the daemon only: an ObjectMapper costs a short-lived client process a large
+     * share of its start-up.
+     */
+    static ObjectMapper requestMapper() {
+        return RequestMapper.INSTANCE;
+    }
+
+    private static final class RequestMapper {
+        static final ObjectMapper INSTANCE = new ObjectMapper(REQUESTS);
+    }
 
     /** Writes responses (and is used by clients to read them: responses are trusted and may be large). */
     public static final JsonFactory RESPONSES = JsonFactory.builder()
