@@ -7,8 +7,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code leasehold namespaces ls|attach|detach}: which interfaces of which namespaces are served, live. */
@@ -27,7 +25,8 @@ final class NamespacesCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a subcommand: ls, attach or detach");
     }
 
-    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List attached namespaces and their served interfaces.")
+    @Command(name = "ls", mixinStandardHelpOptions = true,
+            description = "List the interfaces to be served: namespace, network, and whether their sockets are open.")
     static final class Ls implements Callable<Integer> {
         @Mixin
         SocketOption socket;
@@ -45,12 +44,11 @@ final class NamespacesCommand implements Runnable {
             if (output.json()) {
                 OutputOption.printJson(out, r);
             } else {
-                Table t = new Table("NAMESPACE", "INTERFACES");
+                Table t = new Table("NAMESPACE", "INTERFACE", "NETWORK", "STATE");
                 for (JsonNode n : r) {
-                    List<String> ifaces = new ArrayList<>();
-                    n.path("interfaces").forEach(i -> ifaces.add(i.asText()));
                     t.row(n.path("namespace").asText().isEmpty() ? "(own)" : n.path("namespace").asText(),
-                            ifaces.isEmpty() ? "none" : String.join(",", ifaces));
+                            n.path("interface").asText(), n.path("network").asText(),
+                            n.path("serving").asBoolean() ? "serving" : "waiting for the namespace");
                 }
                 t.print(out);
             }

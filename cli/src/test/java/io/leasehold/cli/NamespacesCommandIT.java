@@ -41,7 +41,12 @@ class NamespacesCommandIT {
             assertEquals("serving network net1 on s0 in namespace " + srv + "\n", attach.out);
             assertTrue(f.server.awaitServing(srv, "s0", Duration.ofSeconds(10)));
             Run ls = cli(sock, "namespaces", "ls");
-            assertTrue(ls.out.matches("(?s)NAMESPACE +INTERFACES\n" + srv + " +s0\n"), ls.out);
+            assertTrue(ls.out.matches("(?s)NAMESPACE +INTERFACE +NETWORK +STATE\n" + srv + " +s0 +net1 +serving\n"), ls.out);
+            Run waiting = cli(sock, "namespaces", "attach", "--namespace", srv + "-later", "--interface", "t0", "--network", "net2");
+            assertEquals(ExitCodes.OK, waiting.code, waiting.err);
+            assertTrue(cli(sock, "namespaces", "ls").out.contains(srv + "-later  t0         net2     waiting for the namespace"),
+                    cli(sock, "namespaces", "ls").out);
+            assertEquals(ExitCodes.OK, cli(sock, "namespaces", "detach", "--namespace", srv + "-later", "--interface", "t0").code);
 
             Sandbox.Result dhcp = sb.exec(cli, Duration.ofSeconds(30), "busybox", "udhcpc", "-i", "c0", "-q", "-n",
                     "-t", "5", "-T", "1", "-s", "/bin/true");

@@ -420,21 +420,26 @@ final class ControlOperations {
 
     // ---- namespaces, reload ----------------------------------------------------------------------------
 
+    /** Every interface to be served: its namespace, network, and whether its sockets are open. */
     private CompletableFuture<Body> namespaces(JsonNode args) {
         return onWorker(() -> {
             LeaseholdServer s = server();
-            List<String> names = s.attachedNamespaces();
-            List<List<String>> ifaces = new ArrayList<>();
-            for (String ns : names) {
-                ifaces.add(s.servedInterfaces(ns));
+            Map<String, Map<String, String>> configured = s.servedConfiguration();
+            Map<String, List<String>> open = new java.util.HashMap<>();
+            for (String ns : configured.keySet()) {
+                open.put(ns, s.servedInterfaces(ns));
             }
             return g -> {
                 g.writeStartArray();
-                for (int i = 0; i < names.size(); i++) {
-                    g.writeStartObject();
-                    g.writeStringField("namespace", names.get(i));
-                    writeStrings(g, "interfaces", ifaces.get(i));
-                    g.writeEndObject();
+                for (Map.Entry<String, Map<String, String>> ns : configured.entrySet()) {
+                    for (Map.Entry<String, String> i : ns.getValue().entrySet()) {
+                        g.writeStartObject();
+                        g.writeStringField("namespace", ns.getKey());
+                        g.writeStringField("interface", i.getKey());
+                        g.writeStringField("network", i.getValue());
+                        g.writeBooleanField("serving", open.get(ns.getKey()).contains(i.getKey()));
+                        g.writeEndObject();
+                    }
                 }
                 g.writeEndArray();
             };
@@ -467,7 +472,8 @@ final class ControlOperations {
         String iface = Requests.text(args, "interface");
         String namespace = ns == null ? "" : ns;
         return onWorker(() -> {
-            if (!server().servedInterfaces(namespace).contains(iface) && !server().attachedNamespaces().contains(namespace)) {
+            Map<String, String> ifaces = server().servedConfiguration().get(namespace);
+            if (ifaces == null || !ifaces.containsKey(iface)) {
                 throw ControlException.notFound("interface " + iface + " of namespace '" + namespace + "' is not served");
             }
             return server().unserve(namespace, iface);
