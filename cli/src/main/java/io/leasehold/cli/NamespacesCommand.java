@@ -88,9 +88,11 @@ final class NamespacesCommand implements Runnable {
             args.put("namespace", where.namespace);
             args.put("interface", where.iface);
             args.put("network", network);
-            socket.client().call("namespaces.attach", args);
-            spec.commandLine().getOut().println("serving network " + network + " on " + where.iface
-                    + (where.namespace.isEmpty() ? "" : " in namespace " + where.namespace));
+            JsonNode r = socket.client().call("namespaces.attach", args);
+            String where1 = where.iface + (where.namespace.isEmpty() ? "" : " in namespace " + where.namespace);
+            spec.commandLine().getOut().println(r.path("serving").asBoolean() ? "serving network " + network + " on " + where1
+                    : "network " + network + " will be served on " + where1 + " when it can be (now: "
+                    + r.path("waiting").asText() + ")");
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
         }

@@ -458,13 +458,21 @@ final class ControlOperations {
             } catch (IllegalArgumentException e) {
                 throw new ControlException(ControlProtocol.ErrorCode.CONFLICT, e.getMessage());
             }
-        }).thenCompose(f -> f).thenApply(v -> g -> {
-            g.writeStartObject();
-            g.writeStringField("namespace", namespace);
-            g.writeStringField("interface", iface);
-            g.writeStringField("network", net);
-            g.writeEndObject();
-        });
+        }).thenCompose(f -> f.handle((v, failure) -> {
+            // A namespace that does not exist yet is attached when it appears: the interface is
+            // configured either way, and the answer says whether it is serving now.
+            String waiting = failure == null ? null : rootMessage(failure);
+            Body b = g -> {
+                g.writeStartObject();
+                g.writeStringField("namespace", namespace);
+                g.writeStringField("interface", iface);
+                g.writeStringField("network", net);
+                g.writeBooleanField("serving", waiting == null);
+                g.writeStringField("waiting", waiting);
+                g.writeEndObject();
+            };
+            return b;
+        }));
     }
 
     private CompletableFuture<Body> detach(JsonNode args) {
@@ -495,6 +503,13 @@ final class ControlOperations {
                 g.writeEndObject();
             };
         });
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     private static void writeStrings(JsonGenerator g, String name, List<String> values) throws IOException {
