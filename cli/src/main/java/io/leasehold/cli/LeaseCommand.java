@@ -48,6 +48,14 @@ final class LeaseCommand implements Runnable {
         @Override
         public Integer call() {
             boolean mac = LeaseQuery.isMac(key);
+            if (!mac && !io.leasehold.control.MacAddress.looksLikeMac(key)) {
+                try {
+                    io.leasehold.wire.IpAddresses.parse(key);
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(ExitCodes.USAGE, "malformed MAC or IP address '" + key
+                            + "' (expected: a MAC like fa:16:3e:00:00:01, or an IPv4 or IPv6 address)");
+                }
+            }
             JsonNode result = query.fetch(socket, mac ? key : null, mac ? null : key, spec.commandLine().getErr());
             if (result.path("leases").isEmpty()) {
                 throw new CliException(ExitCodes.NOT_FOUND, "no lease of " + key

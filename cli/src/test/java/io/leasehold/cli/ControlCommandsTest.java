@@ -179,7 +179,8 @@ class ControlCommandsTest {
         assertEquals("leasehold: malformed IP address '10.0.0.300' (expected: an IPv4 or IPv6 address)\n", ip.err);
         Run show = cli("lease", "show", "not-an-address");
         assertEquals(ExitCodes.USAGE, show.code);
-        assertTrue(show.err.startsWith("leasehold: malformed IP address 'not-an-address'"), show.err);
+        assertEquals("leasehold: malformed MAC or IP address 'not-an-address' (expected: a MAC like fa:16:3e:00:00:01, "
+                + "or an IPv4 or IPv6 address)\n", show.err);
         Run add = cli("reservations", "add", "--network", "net1", "--mac", "01:02:03", "--ip", "10.0.0.6");
         assertEquals(ExitCodes.USAGE, add.code);
         assertTrue(add.err.startsWith("leasehold: malformed MAC address '01:02:03'"), add.err);
