@@ -17,7 +17,7 @@ import java.util.logging.SimpleFormatter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "An embedded DHCPv4/DHCPv6 server for OpenStack network nodes.",
-        subcommands = {DemoCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

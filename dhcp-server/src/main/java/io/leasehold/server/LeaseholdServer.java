@@ -4,6 +4,7 @@ import io.leasehold.attach.NamespaceAttachment;
 import io.leasehold.attach.NetnsWatcher;
 import io.leasehold.lease.Lease4;
 import io.leasehold.lease.Lease6;
+import io.leasehold.lease.LeaseChange;
 import io.leasehold.lease.LeaseTable;
 import io.leasehold.model.NetworkSnapshot;
 import io.leasehold.netns.NamespaceOpener;
@@ -26,8 +27,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -63,6 +66,7 @@ public final class LeaseholdServer implements AutoCloseable {
     private final LeasePersistence persistence;
     private final boolean watchNamespaces;
     private final Duration attachTimeout;
+    private final BiConsumer<String, Duid> serverDuidCreated;
     private final Map<String, NetworkRuntime> networks = new LinkedHashMap<>();
     /** Namespace name (null key not allowed; "" is the daemon's own namespace) → interface → network. */
     private final Map<String, Map<String, String>> served = new LinkedHashMap<>();
@@ -81,6 +85,7 @@ public final class LeaseholdServer implements AutoCloseable {
         this.persistence = b.persistence;
         this.watchNamespaces = b.watchNamespaces;
         this.attachTimeout = b.attachTimeout;
+        this.serverDuidCreated = b.serverDuidCreated;
         for (NetworkSnapshot n : b.networks) {
             networks.put(n.id(), new NetworkRuntime(n, b.leaseTables.apply(n)));
         }
@@ -101,6 +106,7 @@ public final class LeaseholdServer implements AutoCloseable {
         private Duration attachTimeout = Duration.ofSeconds(30);
         private final List<NetworkSnapshot> networks = new ArrayList<>();
         private final List<String[]> served = new ArrayList<>();
+        private BiConsumer<String, Duid> serverDuidCreated = (network, duid) -> { };
         private Function<NetworkSnapshot, LeaseTable> leaseTables =
                 n -> new LeaseTable(n.id(), Math.max(1, n.settings().leaseMax()));
 
@@ -122,6 +128,15 @@ public final class LeaseholdServer implements AutoCloseable {
         /** How each network's lease table is made (and loaded); default: empty, capped at its lease max. */
         public Builder leaseTables(Function<NetworkSnapshot, LeaseTable> factory) {
             this.leaseTables = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Told, on an event loop, of each server DUID made for a network that had none (when its
+         * first interface is served), so it can be made durable: it must not change on restart.
+         */
+        public Builder onServerDuidCreated(BiConsumer<String, Duid> listener) {
+            this.serverDuidCreated = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -297,8 +312,10 @@ public final class LeaseholdServer implements AutoCloseable {
             return;
         }
         network.loop(loop);
-        loop.scheduleAtFixedRate(() -> network.leases().expire(System.currentTimeMillis() / 1000, change -> { }),
-                EXPIRY_SWEEP.toMillis(), EXPIRY_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        // Expired leases need no journal record: loading and compaction drop them by their expiry.
+        network.sweep(loop.scheduleAtFixedRate(
+                () -> network.leases().expire(System.currentTimeMillis() / 1000, change -> { }),
+                EXPIRY_SWEEP.toMillis(), EXPIRY_SWEEP.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** The loop a namespace is pinned to: the loop of a network it serves that already has one, else the next. */
@@ -362,7 +379,9 @@ public final class LeaseholdServer implements AutoCloseable {
                 b[i] = (byte) (mac >>> (40 - 8 * i));
             }
             long time = (System.currentTimeMillis() / 1000 - DUID_EPOCH) & 0xffffffffL;
-            network.serverDuid(Duid.llt(1, time, Octets.of(b)));
+            Duid duid = Duid.llt(1, time, Octets.of(b));
+            network.serverDuid(duid);
+            serverDuidCreated.accept(network.id(), duid);
         }
     }
 
@@ -445,7 +464,7 @@ public final class LeaseholdServer implements AutoCloseable {
     // ---- networks, leases --------------------------------------------------------------------------
 
     /** The network {@code id}. */
-    public NetworkRuntime network(String id) {
+    public synchronized NetworkRuntime network(String id) {
         NetworkRuntime n = networks.get(id);
         if (n == null) {
             throw new IllegalArgumentException("unknown network: " + id);
@@ -454,8 +473,107 @@ public final class LeaseholdServer implements AutoCloseable {
     }
 
     /** Every network, in configuration order. */
-    public List<NetworkRuntime> networks() {
+    public synchronized List<NetworkRuntime> networks() {
         return Collections.unmodifiableList(new ArrayList<>(networks.values()));
+    }
+
+    /**
+     * Adds a network at runtime (a configuration reload); serve it with {@link #serve}.
+     *
+     * @param leases its lease table, already loaded with its durable leases
+     * @throws IllegalArgumentException when a network of that id exists
+     */
+    public synchronized NetworkRuntime addNetwork(NetworkSnapshot network, LeaseTable leases) {
+        if (networks.containsKey(network.id())) {
+            throw new IllegalArgumentException("network " + network.id() + " exists");
+        }
+        NetworkRuntime n = new NetworkRuntime(network, leases);
+        networks.put(network.id(), n);
+        return n;
+    }
+
+    /**
+     * Stops serving a network on every interface and forgets it (its leases stay wherever the
+     * persistence keeps them).
+     *
+     * @return completes when its interfaces are closed; false when there was no such network
+     */
+    public CompletableFuture<Boolean> removeNetwork(String networkId) {
+        List<String[]> interfaces = new ArrayList<>();
+        NetworkRuntime n;
+        synchronized (this) {
+            n = networks.remove(networkId);
+            if (n == null) {
+                return CompletableFuture.completedFuture(false);
+            }
+            served.forEach((ns, ifaces) -> ifaces.forEach((ifname, net) -> {
+                if (net.equals(networkId)) {
+                    interfaces.add(new String[] {ns, ifname});
+                }
+            }));
+        }
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (String[] i : interfaces) {
+            closing.add(unserve(i[0], i[1]));
+        }
+        n.stopSweep();
+        return CompletableFuture.allOf(closing.toArray(new CompletableFuture[0])).thenApply(v -> true);
+    }
+
+    /**
+     * Releases a DHCPv4 lease as if its client had sent a RELEASE: removed from the table, the
+     * removal made durable, and the address free again.
+     *
+     * @return completes with true once durable, false when no lease holds the address
+     */
+    public CompletableFuture<Boolean> release4(String networkId, java.net.Inet4Address address) {
+        NetworkRuntime n = network(networkId);
+        return release(n, t -> {
+            Lease4 gone = t.remove4(io.leasehold.wire.IpAddresses.toInt(address));
+            return gone == null ? null : LeaseChange.delete(networkId, gone);
+        });
+    }
+
+    /** {@link #release4} for a DHCPv6 address lease (or a delegated prefix, given its length). */
+    public CompletableFuture<Boolean> release6(String networkId, java.net.Inet6Address address, int prefixLength) {
+        NetworkRuntime n = network(networkId);
+        return release(n, t -> {
+            Lease6 gone = t.remove6(address, prefixLength);
+            return gone == null ? null : LeaseChange.delete(networkId, gone);
+        });
+    }
+
+    private CompletableFuture<Boolean> release(NetworkRuntime n, Function<LeaseTable, LeaseChange> remove) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        EventExecutor loop = n.loop();
+        Runnable task = () -> {
+            LeaseChange change = remove.apply(n.leases());
+            if (change == null) {
+                done.complete(false);
+                return;
+            }
+            Executor executor = loop != null ? loop : Runnable::run;
+            boolean queued = persistence.persist(List.of(change), executor, failure -> {
+                if (failure == null) {
+                    done.complete(true);
+                } else {
+                    done.completeExceptionally(failure);
+                }
+            });
+            if (!queued) {
+                n.leases().apply(change.kind() == LeaseChange.Kind.DELETE4
+                        ? LeaseChange.put(n.id(), change.lease4()) : LeaseChange.put(n.id(), change.lease6()));
+                done.completeExceptionally(new java.io.IOException("lease journal full: release not made durable"));
+            }
+        };
+        if (loop == null || !running) {
+            synchronized (n) {   // not served: no loop touches the table
+                task.run();
+            }
+        } else {
+            loop.execute(task);
+        }
+        return done;
     }
 
     /** Changes a network's snapshot atomically; the next packet sees the new one. */

@@ -23,6 +23,8 @@ public final class NetworkRuntime {
     private final Counters counters = new Counters();
     private volatile Duid serverDuid;
     private volatile EventExecutor loop;
+    /** The expiry sweep on {@link #loop}, cancelled when the network is removed. */
+    private volatile java.util.concurrent.Future<?> sweep;
 
     NetworkRuntime(NetworkSnapshot snapshot, LeaseTable leases) {
         this.id = snapshot.id();
@@ -58,7 +60,11 @@ public final class NetworkRuntime {
         return serverDuid;
     }
 
-    void serverDuid(Duid duid) {
+    /**
+     * Sets this server's DUID on the network. Clients address the server by it, so it must stay the
+     * same across restarts: set it from the durable state before the network is served.
+     */
+    public void serverDuid(Duid duid) {
         this.serverDuid = duid;
     }
 
@@ -69,6 +75,17 @@ public final class NetworkRuntime {
 
     void loop(EventExecutor loop) {
         this.loop = loop;
+    }
+
+    void sweep(java.util.concurrent.Future<?> sweep) {
+        this.sweep = sweep;
+    }
+
+    void stopSweep() {
+        java.util.concurrent.Future<?> s = sweep;
+        if (s != null) {
+            s.cancel(false);
+        }
     }
 
     @Override
