@@ -565,14 +565,23 @@ def sweep(rec, server, rig, family, profile, args):
         results[rate] = (med, [r for _, r in rows])
         return med
 
+    deadline = time.time() + args.sweep_timeout
     start = min(range(len(ladder)), key=lambda k: abs(ladder[k] - args.start_rate))
     if point(ladder[start]) > 1.0:
-        for k in range(start - 1, -1, -1):
+        # Descend; when a point is far over capacity, jump to just under what it completed.
+        k = start
+        while k > 0 and time.time() < deadline:
+            med, rows = results[ladder[k]]
+            achieved = statistics.median(float(r["xps"]) for r in rows)
+            below = [j for j in range(k) if ladder[j] <= max(0.9 * achieved, ladder[0])]
+            k = below[-1] if med > 50.0 and below else k - 1
             if point(ladder[k]) <= 1.0:
                 break
     else:
         fails = 0
         for k in range(start + 1, len(ladder)):
+            if time.time() > deadline:
+                break
             med = point(ladder[k])
             fails = fails + 1 if med > 1.0 else 0
             if fails >= 2 or med > 20.0:
@@ -851,12 +860,21 @@ def ratio(a, b):
 def report(rows, args, started):
     knees = {(r["server"], str(r["family"]), r["profile"]): r for r in rows if r.get("run") == "knee"}
     sweeps = [r for r in rows if r.get("run") == "sweep"]
+    def best_per_cpu(server, family, pname):
+        """The highest per-rate median of exchanges per CPU-second over the sweep (lossy points too)."""
+        by_rate = {}
+        for r in sweeps:
+            if r["server"] == server and str(r["family"]) == str(family) and r["profile"] == pname:
+                by_rate.setdefault(r["rate"], []).append(float(r["x_per_cpu_s"]))
+        return max((statistics.median(v) for v in by_rate.values()), default=None)
+
     out = [f"Run of {started} ({'quick' if args.quick else 'full'} mode, {args.runs} runs per point, "
            f"{args.duration:g} s each; Leasehold fsync={args.fsync}, JVM flags "
            f"`{os.environ.get('LEASEHOLD_JAVA_OPTS', LEASEHOLD_SERVE_OPTS)}`). Raw lines: `{args.out}/results.log`.",
            "", "| profile | v | server | knee (exch/s, ≤1 % loss) | exch/s at knee | exch per server CPU-s | "
-           "… incl. softirq | avg delay at knee (ms) | RSS (MB) | knee ratio L/peer | exch/CPU-s ratio L/peer |",
-           "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "… incl. softirq | best exch per CPU-s (any rate) | avg delay at knee (ms) | RSS (MB) | knee ratio L/peer | "
+           "exch/CPU-s ratio L/peer (at knee; best) |",
+           "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for pname in args.profiles:
         for family in args.families:
             lh = knees.get(("leasehold", str(family), pname), {})
@@ -866,10 +884,12 @@ def report(rows, args, started):
                     continue
                 rss = fmt(float(k["rss_kb"]) / 1024, 1) if "rss_kb" in k else "–"
                 peer = s != "leasehold"
+                best, lbest = best_per_cpu(s, family, pname), best_per_cpu("leasehold", family, pname)
                 out.append(f"| {pname} | {family} | {s} | {k.get('knee_rate')} | {k.get('xps', '–')} | "
-                           f"{k.get('x_per_cpu_s', '–')} | {k.get('x_per_cpu_irq_s', '–')} | {k.get('delay_ms', '–')} | "
+                           f"{k.get('x_per_cpu_s', '–')} | {k.get('x_per_cpu_irq_s', '–')} | "
+                           f"{fmt(best, 0) if best else '–'} | {k.get('delay_ms', '–')} | "
                            f"{rss} | {ratio(lh.get('knee_rate'), k.get('knee_rate')) if peer else ''} | "
-                           f"{ratio(lh.get('x_per_cpu_s'), k.get('x_per_cpu_s')) if peer else ''} |")
+                           f"{(ratio(lh.get('x_per_cpu_s'), k.get('x_per_cpu_s')) + '; ' + ratio(lbest, best)) if peer else ''} |")
     # Delay at half of Kea's knee: the swept rate nearest it that both ran.
     lines = []
     for pname in args.profiles:
@@ -976,6 +996,7 @@ def main():
     ap.add_argument("--rates", default="1,2,5,10,20,50,100,200,500,1000,2000,4000,6000,8000,10000,12000,"
                                        "15000,18000,21000,25000,30000")
     ap.add_argument("--start-rate", type=int, default=2000)
+    ap.add_argument("--sweep-timeout", type=float, default=900.0, help="seconds after which a sweep takes no new point")
     ap.add_argument("--hosts-small", type=int, default=10000)
     ap.add_argument("--hosts-large", type=int, default=100000)
     ap.add_argument("--reload-hosts", type=int, default=50000)
@@ -990,6 +1011,7 @@ def main():
     ap.add_argument("--results-md", default=os.path.join(REPO, "benchmarks", "RESULTS.md"))
     ap.add_argument("--no-results-md", action="store_true")
     ap.add_argument("--probe-helper", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--report", metavar="RESULTS_LOG", help="only make the table again from a run's results.log")
     args = ap.parse_args()
     if args.probe_helper:
         probe_helper()
@@ -1007,6 +1029,24 @@ def main():
     args.families = [int(f) for f in args.families.split(",")]
     args.rates = [int(r) for r in args.rates.split(",")]
     args.scale = [int(n) for n in args.scale.split(",")]
+    if args.report:
+        rows = [dict(kv.split("=", 1) for kv in line.split()) for line in open(args.report) if line.strip()]
+        env = next((r for r in rows if r.get("run") == "env"), {})
+        args.out = os.path.dirname(os.path.abspath(args.report))
+        args.quick = env.get("quick") == "True"
+        for key, attr in (("duration", "duration"), ("runs", "runs"), ("fsync", "fsync"),
+                          ("reload_hosts", "reload_hosts")):
+            if key in env:
+                setattr(args, attr, type(getattr(args, attr))(env[key]))
+        seen = lambda key: list(dict.fromkeys(r[key] for r in rows if key in r and r.get("run") in ("knee", "scale")))
+        args.servers = [s for s in args.servers if s in seen("server")] or args.servers
+        args.profiles = [p for p in args.profiles if p in seen("profile")] or args.profiles
+        args.scale = [int(n) for n in seen("networks")] or args.scale
+        table = report(rows, args, env.get("started", "?").replace("T", " "))
+        print(table)
+        if not args.no_results_md:
+            update_results_md(args.results_md, table)
+        return
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     args.out = args.out or f"/var/tmp/side-by-side-{time.strftime('%Y%m%d-%H%M%S')}"
     os.makedirs(args.out, exist_ok=True)
@@ -1016,7 +1056,8 @@ def main():
     prefix = "lhb%d" % (os.getpid() % 100000)
     rec = Recorder(os.path.join(args.out, "results.log"))
     rec.emit(run="env", started=started.replace(" ", "T"), cpus=os.cpu_count(), kernel=os.uname().release,
-             quick=args.quick, dnsmasq=version(["dnsmasq", "--version"]), kea=version(["kea-dhcp4", "-v"]),
+             quick=args.quick, duration=args.duration, runs=args.runs, fsync=args.fsync,
+             reload_hosts=args.reload_hosts, dnsmasq=version(["dnsmasq", "--version"]), kea=version(["kea-dhcp4", "-v"]),
              java=version(["java", "-version"]))
     try:
         if "sweep" in args.parts or "reload" in args.parts:
