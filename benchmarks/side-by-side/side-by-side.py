@@ -577,6 +577,12 @@ def sweep(rec, server, rig, family, profile, args):
             k = below[-1] if med > 50.0 and below else k - 1
             if point(ladder[k]) <= 1.0:
                 break
+        # A jump may have skipped rates that pass: climb from the passing point until one fails.
+        k += 1
+        while k < start and ladder[k] not in results and time.time() < deadline:
+            if point(ladder[k]) > 1.0:
+                break
+            k += 1
     else:
         fails = 0
         for k in range(start + 1, len(ladder)):
@@ -857,6 +863,12 @@ def ratio(a, b):
     return f"{a / b:.2f}×" if b else "∞"
 
 
+def shown(path):
+    """A path as the table shows it: relative to the repository when inside it."""
+    p = os.path.abspath(path)
+    return os.path.relpath(p, REPO) if p.startswith(REPO + os.sep) else p
+
+
 def report(rows, args, started):
     knees = {(r["server"], str(r["family"]), r["profile"]): r for r in rows if r.get("run") == "knee"}
     sweeps = [r for r in rows if r.get("run") == "sweep"]
@@ -870,7 +882,7 @@ def report(rows, args, started):
 
     out = [f"Run of {started} ({'quick' if args.quick else 'full'} mode, {args.runs} runs per point, "
            f"{args.duration:g} s each; Leasehold fsync={args.fsync}, JVM flags "
-           f"`{os.environ.get('LEASEHOLD_JAVA_OPTS', LEASEHOLD_SERVE_OPTS)}`). Raw lines: `{args.out}/results.log`.",
+           f"`{os.environ.get('LEASEHOLD_JAVA_OPTS', LEASEHOLD_SERVE_OPTS)}`). Raw lines: `{shown(args.log)}`.",
            "", "| profile | v | server | knee (exch/s, ≤1 % loss) | exch/s at knee | exch per server CPU-s | "
            "… incl. softirq | best exch per CPU-s (any rate) | avg delay at knee (ms) | RSS (MB) | knee ratio L/peer | "
            "exch/CPU-s ratio L/peer (at knee; best) |",
@@ -1033,6 +1045,7 @@ def main():
         rows = [dict(kv.split("=", 1) for kv in line.split()) for line in open(args.report) if line.strip()]
         env = next((r for r in rows if r.get("run") == "env"), {})
         args.out = os.path.dirname(os.path.abspath(args.report))
+        args.log = args.report
         args.quick = env.get("quick") == "True"
         for key, attr in (("duration", "duration"), ("runs", "runs"), ("fsync", "fsync"),
                           ("reload_hosts", "reload_hosts")):
@@ -1050,6 +1063,7 @@ def main():
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     args.out = args.out or f"/var/tmp/side-by-side-{time.strftime('%Y%m%d-%H%M%S')}"
     os.makedirs(args.out, exist_ok=True)
+    args.log = os.path.join(args.out, "results.log")
     preflight(args)
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, on_signal)
