@@ -456,8 +456,17 @@ def leasehold_command(args):
     return ["java"] + java_opts.split() + ["-jar", args.leasehold_jar]
 
 
-# What ./leasehold uses for `serve` (the launcher's default); LEASEHOLD_JAVA_OPTS overrides both.
-LEASEHOLD_SERVE_OPTS = "-XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"
+def launcher_serve_opts():
+    """The JVM flags ./leasehold gives `serve` (read from the launcher, their one home)."""
+    with open(os.path.join(REPO, "leasehold")) as f:
+        m = re.search(r'serve\) LEASEHOLD_JAVA_OPTS="([^"]*)"', f.read())
+    if not m:
+        sys.exit("side-by-side: cannot find the serve flags in ./leasehold")
+    return m.group(1)
+
+
+# What ./leasehold uses for `serve`; LEASEHOLD_JAVA_OPTS overrides both.
+LEASEHOLD_SERVE_OPTS = launcher_serve_opts()
 
 SERVERS = {"leasehold": Leasehold, "dnsmasq": Dnsmasq, "kea": Kea}
 
