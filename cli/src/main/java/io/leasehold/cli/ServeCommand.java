@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 
 /**
@@ -56,11 +57,17 @@ final class ServeCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Main.logLevel(Level.INFO);
-        Daemon daemon = Daemon.start(c, config);
+        // Handlers first: the JVM's default for SIGHUP is to exit, and a reload may come at any time.
+        AtomicReference<Daemon> running = new AtomicReference<>();
         CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("HUP"), s -> reload(daemon, err));
+        Signal.handle(new Signal("HUP"), s -> reload(running.get(), err));
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Daemon daemon = Daemon.start(c, config);
+        running.set(daemon);
+        err.println("leasehold: ready (pid " + ProcessHandle.current().pid() + "; SIGHUP reloads " + config
+                + ", SIGTERM stops)");
+        err.flush();
         stop.await();
         daemon.close();
         return ExitCodes.OK;
@@ -68,6 +75,11 @@ final class ServeCommand implements Callable<Integer> {
 
     /** On the signal thread: a reload that fails leaves the daemon serving what it served. */
     private static void reload(Daemon daemon, PrintWriter err) {
+        if (daemon == null) {
+            err.println("leasehold: reload ignored: still starting; send SIGHUP again once ready");
+            err.flush();
+            return;
+        }
         try {
             daemon.reload();
         } catch (ConfigException e) {

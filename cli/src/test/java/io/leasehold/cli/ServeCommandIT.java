@@ -74,7 +74,8 @@ class ServeCommandIT {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         serve = new ProcessBuilder(List.of(java, "-cp", cp, Main.class.getName(), "serve", "--config", file.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(logged(log, "serving 1 networks", 30_000), Files.readString(log));
+        assertTrue(logged(log, "leasehold: ready", 30_000), Files.readString(log));
+        assertTrue(Files.readString(log).contains("serving 1 networks"), Files.readString(log));
 
         Files.writeString(file, config(dir.resolve("data"), "10.88.0.4"));
         signal("HUP");

@@ -55,6 +55,11 @@ class DaemonIT {
 
     /** The configuration: the DHCP port, and one instance port per client index given. */
     private String config(String srv, String s, Path dataDir, String dns, int... clients) {
+        return config(NET, srv, s, dataDir, dns, clients);
+    }
+
+    /** The same for network {@code net}. */
+    private String config(String net, String srv, String s, Path dataDir, String dns, int... clients) {
         StringBuilder ports = new StringBuilder();
         ports.append("      - {id: dhcp-port, macAddress: '" + LabNetwork.SERVER_MAC + "', deviceOwner: 'network:dhcp',\n"
                 + "         fixedIps: [{subnetId: s4, ipAddress: 10.77.0.2}]}\n");
@@ -67,9 +72,9 @@ class DaemonIT {
                 + "fsync: always\n"
                 + "namespaces:\n"
                 + "  " + srv + ":\n"
-                + "    - {interface: " + s + ", network: " + NET + "}\n"
+                + "    - {interface: " + s + ", network: " + net + "}\n"
                 + "networks:\n"
-                + "  - id: " + NET + "\n"
+                + "  - id: " + net + "\n"
                 + "    mtu: 1450\n"
                 + "    subnets:\n"
                 + "      - {id: s4, cidr: 10.77.0.0/24, gateway: 10.77.0.1, dnsNameservers: [" + dns + "]}\n"
@@ -85,7 +90,11 @@ class DaemonIT {
     }
 
     private static boolean holds(Daemon d, String address) {
-        return d.server().leases4(NET).stream().anyMatch(l -> IpAddresses.ipv4Text(l.address()).equals(address));
+        return holds(d, NET, address);
+    }
+
+    private static boolean holds(Daemon d, String net, String address) {
+        return d.server().leases4(net).stream().anyMatch(l -> IpAddresses.ipv4Text(l.address()).equals(address));
     }
 
     @Test
@@ -152,12 +161,61 @@ class DaemonIT {
         // the grant was committed to the journal before the ACK left, so it is there at the next start.
         child = new ProcessBuilder(javaCommand(file)).redirectErrorStream(true)
                 .redirectOutput(lab.dir().resolve("child.log").toFile()).start();
+        Path childLog = lab.dir().resolve("child.log");
+        assertTrue(Lab.await(Duration.ofSeconds(60), () -> read(childLog).contains(DaemonProcess.READY)),
+                "the child daemon started: " + read(childLog));
         Lab.Result third = lease(0x22);
         assertTrue(third.ok(), "the child daemon granted a lease: " + third + Files.readString(lab.dir().resolve("child.log")));
         child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         daemon = Daemon.start(file);
         List<Lease4> after = daemon.server().leases4(NET);
         assertTrue(holds(daemon, "10.77.0.34") && holds(daemon, "10.77.0.33"), "after SIGKILL: " + after);
+    }
+
+    @Test
+    void aReloadSwapsTheNetworkOfAnInterfaceAndBringsBackItsLeases() throws Exception {
+        Lab.assumeCommand("busybox", "busybox");
+        lab = Lab.create();
+        String srv = lab.namespace("srv");
+        cli = lab.namespace("cli");
+        String s = lab.prefix() + "s";
+        c = lab.prefix() + "c";
+        lab.veth(srv, s, LabNetwork.SERVER_MAC, cli, c, LabNetwork.clientMac(0x21));
+        lab.address(srv, s, LabNetwork.SERVER_V4);
+        Path dataDir = lab.dir().resolve("data");
+        Path file = lab.dir().resolve("leasehold.yaml");
+        String other = "3a0e6c1d-77aa-4b1c-9d2e-000000000078";
+        Files.writeString(file, config(srv, s, dataDir, "10.77.0.3", 0x21));
+        daemon = Daemon.start(file);
+        assertTrue(daemon.server().awaitServing(srv, s, Duration.ofSeconds(10)));
+        assertTrue(lease(0x21).ok());
+        assertTrue(holds(daemon, "10.77.0.33"));
+
+        // The interface now serves another network: the first is stopped, its leases kept on disk.
+        Files.writeString(file, config(other, srv, s, dataDir, "10.77.0.3", 0x22));
+        Daemon.ReloadReport swapped = daemon.reload();
+        assertEquals(List.of(1, 1, 1, 1), List.of(swapped.networksAdded(), swapped.networksRemoved(), swapped.attached(),
+                swapped.detached()), swapped.toString());
+        assertThrows(IllegalArgumentException.class, () -> daemon.server().network(NET));
+        assertTrue(daemon.server().awaitServing(srv, s, Duration.ofSeconds(10)));
+        Lab.Result r = lease(0x22);
+        assertTrue(r.ok(), r.toString());
+        assertTrue(holds(daemon, other, "10.77.0.34"));
+
+        // And back: the first network returns with the lease it had.
+        Files.writeString(file, config(srv, s, dataDir, "10.77.0.3", 0x21));
+        daemon.reload();
+        assertTrue(holds(daemon, "10.77.0.33"), "the lease came back with its network: " + daemon.server().leases4(NET));
+        assertTrue(daemon.server().awaitServing(srv, s, Duration.ofSeconds(10)));
+        assertTrue(lease(0x21).ok(), "served again");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private static boolean fileHolds(Path leaseFile, String address) {
