@@ -118,15 +118,26 @@ final class DecodeCommand implements Callable<Integer> {
 
     /** Control characters from the wire are shown escaped, never sent to the terminal. */
     static String printable(String s) {
+        int i0 = 0;
+        while (i0 < s.length() && !control(s.charAt(i0))) {
+            i0++;
+        }
+        if (i0 == s.length()) {
+            return s;   // the usual case, and the one a table of 10k leases takes 70k times
+        }
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+            if (control(c)) {
                 sb.append(String.format("\\x%02x", (int) c));
             } else {
                 sb.append(c);
             }
         }
         return sb.toString();
+    }
+
+    private static boolean control(char c) {
+        return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
     }
 }

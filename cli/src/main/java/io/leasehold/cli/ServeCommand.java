@@ -60,7 +60,11 @@ final class ServeCommand implements Callable<Integer> {
         // Handlers first: the JVM's default for SIGHUP is to exit, and a reload may come at any time.
         AtomicReference<Daemon> running = new AtomicReference<>();
         CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("HUP"), s -> reload(running.get(), err));
+        if (Signal.handle(new Signal("HUP"), s -> reload(running.get(), err)) == sun.misc.SignalHandler.SIG_IGN) {
+            // Inherited as ignored (nohup does that), and the JVM leaves an ignored SIGHUP ignored.
+            err.println("leasehold: SIGHUP is ignored in this process (started under nohup?): reload with"
+                    + " `leasehold reload` instead");
+        }
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Daemon daemon = Daemon.start(c, config);

@@ -72,7 +72,9 @@ class ServeCommandIT {
         Files.writeString(file, config(dir.resolve("data"), "10.88.0.3"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        serve = new ProcessBuilder(List.of(java, "-cp", cp, Main.class.getName(), "serve", "--config", file.toString()))
+        // env restores SIGHUP's default: a build started under nohup would hand its ignored SIGHUP down.
+        serve = new ProcessBuilder(List.of("env", "--default-signal=HUP", java, "-cp", cp, Main.class.getName(), "serve",
+                "--config", file.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertTrue(logged(log, "leasehold: ready", 30_000), Files.readString(log));
         assertTrue(Files.readString(log).contains("serving 1 networks"), Files.readString(log));

@@ -24,7 +24,7 @@ import java.util.Set;
  * @param detach           interfaces to stop serving (close every fd: a held fd keeps a deleted
  *                         namespace alive, DESIGN.md "Threads")
  * @param restartSettings  global settings that only take effect on restart ({@code dataDir},
- *                         {@code fsync}, {@code controlSocket}) and changed
+ *                         {@code fsync}, {@code controlSocket}, {@code controlGroup}) and changed
  */
 public record ConfigDiff(Map<String, SnapshotDiff.Result> changed, Map<String, NetworkSnapshot> added,
                          Set<String> removed, List<Attachment> attach, List<Attachment> detach,
@@ -61,6 +61,9 @@ public record ConfigDiff(Map<String, SnapshotDiff.Result> changed, Map<String, N
         }
         if (!Objects.equals(before.controlSocket(), after.controlSocket())) {
             restart.add("controlSocket");
+        }
+        if (!Objects.equals(before.controlGroup(), after.controlGroup())) {
+            restart.add("controlGroup");
         }
         return new ConfigDiff(changed, added, Set.copyOf(removed), attach, detach, restart);
     }

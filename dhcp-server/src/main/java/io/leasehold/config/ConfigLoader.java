@@ -49,7 +49,8 @@ import java.util.function.Function;
  * <pre>
  * dataDir: /var/lib/leasehold          # required
  * fsync: batch                         # always | batch | none
- * controlSocket: /run/leasehold.sock   # optional
+ * controlSocket: /run/leasehold/control.sock   # optional
+ * controlGroup: leasehold             # optional: who may use it besides root
  * namespaces:
  *   qdhcp-NET: [{interface: tapXXXXXXXX-XX, network: NET}]
  * networks:
@@ -88,7 +89,7 @@ public final class ConfigLoader {
     // ---- keyword and defaults tables, per section -----------------------------------------------
 
     static final Map<String, Type> GLOBAL = Map.of("dataDir", Type.STRING, "fsync", Type.STRING,
-            "controlSocket", Type.STRING, "namespaces", Type.MAP, "networks", Type.LIST);
+            "controlSocket", Type.STRING, "controlGroup", Type.STRING, "namespaces", Type.MAP, "networks", Type.LIST);
     static final Map<String, Object> GLOBAL_DEFAULTS = Map.of("fsync", "batch");
 
     static final Map<String, Type> ATTACHMENT = Map.of("interface", Type.STRING, "network", Type.STRING);
@@ -307,6 +308,7 @@ public final class ConfigLoader {
             }
         });
         Path control = value("controlSocket", g.string("controlSocket"), Path::of);
+        String controlGroup = g.string("controlGroup");
 
         List<NetworkConfig> networks = new ArrayList<>();
         Map<String, NetworkSpec> specs = new LinkedHashMap<>();
@@ -357,7 +359,7 @@ public final class ConfigLoader {
                 }
             }
         }
-        return new LeaseholdConfig(dataDir, fsync, control, attachments, networks, specs);
+        return new LeaseholdConfig(dataDir, fsync, control, controlGroup, attachments, networks, specs);
     }
 
     private NetworkConfig network(JsonNode node, String path) {

@@ -24,11 +24,13 @@ import java.util.Map;
  * @param dataDir       where leases and journals are kept
  * @param fsync         when the journal is forced to disk
  * @param controlSocket the control socket's path, or null for none
+ * @param controlGroup  the group whose members may use the control socket besides root, or null
  * @param attachments   served interfaces, in file order
  * @param networks      networks, in file order
  * @param specs         each network as the engines will serve it, by id, in file order
  */
-public record LeaseholdConfig(Path dataDir, FsyncPolicy fsync, Path controlSocket, List<Attachment> attachments,
+public record LeaseholdConfig(Path dataDir, FsyncPolicy fsync, Path controlSocket, String controlGroup,
+                              List<Attachment> attachments,
                               List<NetworkConfig> networks, Map<String, NetworkSpec> specs) {
 
     public LeaseholdConfig {

@@ -5,6 +5,11 @@ import io.leasehold.config.ConfigDiff;
 import io.leasehold.config.ConfigException;
 import io.leasehold.config.ConfigLoader;
 import io.leasehold.config.LeaseholdConfig;
+import io.leasehold.control.ControlException;
+import io.leasehold.control.ControlProtocol;
+import io.leasehold.control.ControlServer;
+import io.leasehold.control.ControlTarget;
+import io.leasehold.control.ReservationOverlay;
 import io.leasehold.dnsmasq.SnapshotDiff;
 import io.leasehold.lease.LeaseTable;
 import io.leasehold.model.NetworkSnapshot;
@@ -41,6 +46,15 @@ import java.util.concurrent.TimeoutException;
  * </pre>
  * The server DUID of each network is the {@code duid} line of its lease file: made once, when the
  * network is first served, and kept across restarts.
+ * <pre>
+ * &lt;dataDir&gt;/reservations.json          reservations added, changed or removed through the control
+ *                                       socket ({@link ReservationOverlay}), applied over the
+ *                                       configuration's at start and after every reload
+ * </pre>
+ *
+ * <h2>Control socket</h2>
+ * When the configuration names {@code controlSocket}, the daemon serves it ({@link ControlServer},
+ * open to root and {@code controlGroup}) from the moment its networks are served until it closes.
  *
  * <h2>Reload</h2>
  * {@link #reload()} reads the file again; a file with any problem changes nothing (every problem is
@@ -59,12 +73,16 @@ public final class Daemon implements AutoCloseable {
     private final Path configFile;
     private final LeaseStore store;
     private final LeaseholdServer server;
+    private final ReservationOverlay overlay;
     private LeaseholdConfig config;
+    private ControlServer control;
 
-    private Daemon(LeaseholdConfig config, Path configFile, LeaseStore store, LeaseholdServer.Builder builder) {
+    private Daemon(LeaseholdConfig config, Path configFile, LeaseStore store, ReservationOverlay overlay,
+                   LeaseholdServer.Builder builder) {
         this.config = config;
         this.configFile = configFile;
         this.store = store;
+        this.overlay = overlay;
         this.server = builder.build();
     }
 
@@ -88,16 +106,17 @@ public final class Daemon implements AutoCloseable {
         LeaseStore store = LeaseStore.open(config.dataDir(), LeaseStore.Options.of(config.fsync()));
         Daemon d;
         try {
+            ReservationOverlay overlay = ReservationOverlay.open(config.dataDir());
             LeaseholdServer.Builder b = LeaseholdServer.builder()
                     .persistence(new JournalPersistence(store))
                     .leaseTables(n -> load(store, config.dataDir(), n))
                     .onServerDuidCreated((network, duid) -> keepDuid(store, network, duid));
-            config.snapshots().values().forEach(b::network);
+            config.snapshots().values().forEach(n -> b.network(overlay.apply(n)));
             for (Attachment a : config.attachments()) {
                 b.serve(a.namespace(), a.iface(), a.network());
             }
-            d = new Daemon(config, configFile, store, b);
-        } catch (RuntimeException e) {
+            d = new Daemon(config, configFile, store, overlay, b);
+        } catch (RuntimeException | IOException e) {
             store.close();
             throw e;
         }
@@ -113,6 +132,15 @@ public final class Daemon implements AutoCloseable {
             d.server.stop();
             store.close();   // stop() closes it only when the server had started
             throw e;
+        }
+        if (config.controlSocket() != null) {
+            try {
+                d.control = ControlServer.start(d.controlTarget(),
+                        ControlServer.Options.of(config.controlSocket()).withGroup(config.controlGroup()));
+            } catch (IOException | RuntimeException e) {
+                d.server.stop();
+                throw e;
+            }
         }
         LOG.log(Level.INFO, "serving {0} networks on {1} interfaces; leases in {2}", d.server.networks().size(),
                 config.attachments().size(), config.dataDir());
@@ -153,6 +181,38 @@ public final class Daemon implements AutoCloseable {
 
     public LeaseStore store() {
         return store;
+    }
+
+    /** The control socket served, or null when the configuration names none. */
+    public ControlServer control() {
+        return control;
+    }
+
+    /** What the control socket operates on: this daemon's server, reload and reservation overlay. */
+    private ControlTarget controlTarget() {
+        return new ControlTarget() {
+            @Override
+            public LeaseholdServer server() {
+                return server;
+            }
+
+            @Override
+            public String reload() {
+                try {
+                    return Daemon.this.reload().toString();
+                } catch (ConfigException e) {
+                    throw new ControlException(ControlProtocol.ErrorCode.INVALID_CONFIG,
+                            "reload refused, nothing changed: " + e.getMessage().replace('\n', ' '));
+                } catch (IOException e) {
+                    throw new ControlException(ControlProtocol.ErrorCode.INVALID_CONFIG, "reload failed: " + e.getMessage());
+                }
+            }
+
+            @Override
+            public ReservationOverlay reservations() {
+                return overlay;
+            }
+        };
     }
 
     /** The configuration served now. */
@@ -205,7 +265,7 @@ public final class Daemon implements AutoCloseable {
             if (r.changed()) {
                 changed++;
                 updates += r.updates();
-                server.update(e.getKey(), s -> r.snapshot());
+                server.update(e.getKey(), s -> overlay.apply(r.snapshot()));
                 if (r.snapshot().settings().leaseMax() != current.get(e.getKey()).settings().leaseMax()) {
                     LOG.log(Level.WARNING, "network {0}: the lease maximum takes effect when the daemon restarts",
                             e.getKey());
@@ -213,7 +273,7 @@ public final class Daemon implements AutoCloseable {
             }
         }
         for (NetworkSnapshot n : diff.added().values()) {
-            NetworkRuntime runtime = server.addNetwork(n, load(store, next.dataDir(), n));
+            NetworkRuntime runtime = server.addNetwork(overlay.apply(n), load(store, next.dataDir(), n));
             Duid duid = store.serverDuid(n.id());
             if (duid != null) {
                 runtime.serverDuid(duid);
@@ -246,6 +306,9 @@ public final class Daemon implements AutoCloseable {
     /** Stops serving, then closes the store (which brings every lease file up to date). */
     @Override
     public void close() {
+        if (control != null) {
+            control.close();
+        }
         server.stop();
     }
 

@@ -86,7 +86,7 @@ public final class DnsmasqDaemon {
     public static final String DAEMON_JAVA_OPTS_ENV = "LEASEHOLD_DAEMON_JAVA_OPTS";
 
     /** The daemon's JVM flags: those of {@code leasehold serve} (a flat RSS, benchmarks/RESULTS.md "Scale"). */
-    static final String DAEMON_JAVA_OPTS = "-XX:+UseSerialGC -Xms16m -Xmx1g -XX:MinHeapFreeRatio=10"
+    static final String DAEMON_JAVA_OPTS = "-XX:+UseSerialGC -Xms16m -Xmx4g -XX:MinHeapFreeRatio=10"
             + " -XX:MaxHeapFreeRatio=30 -Xss512k -XX:ReservedCodeCacheSize=64m";
 
     private static final int PROTOCOL = 1;

@@ -428,6 +428,16 @@ public final class LeaseholdServer implements AutoCloseable {
         return last ? a.detach() : CompletableFuture.runAsync(() -> a.unserve(ifname), a.loop());
     }
 
+    /**
+     * What is to be served: namespace ("" for the daemon's own) to interface to network, whether
+     * attached yet or waiting for its namespace to appear. A copy.
+     */
+    public synchronized Map<String, Map<String, String>> servedConfiguration() {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        served.forEach((ns, ifaces) -> out.put(ns, new LinkedHashMap<>(ifaces)));
+        return out;
+    }
+
     /** The namespaces attached now. */
     public synchronized List<String> attachedNamespaces() {
         return new ArrayList<>(attached.keySet());

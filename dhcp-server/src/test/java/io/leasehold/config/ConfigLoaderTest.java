@@ -116,7 +116,7 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("bad.yaml", yaml));
         List<String> got = e.problems().stream().map(ConfigProblem::toString).toList();
         List<String> expected = List.of(
-                "colour: unknown keyword (expected one of: controlSocket, dataDir, fsync, namespaces, networks)",
+                "colour: unknown keyword (expected one of: controlGroup, controlSocket, dataDir, fsync, namespaces, networks)",
                 "dataDir: missing (required)",
                 "fsync: 'sometimes' (expected: always, batch or none)",
                 "networks[0].mtu: 70000 (expected: 0..65535)",
