@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leasehold.control.ControlServer;
+import io.leasehold.control.ControlTarget;
 import io.leasehold.dns.NamespaceDns;
 import io.leasehold.server.LeaseholdServer;
 import io.leasehold.store.FsyncPolicy;
@@ -118,6 +120,15 @@ public final class DnsmasqDaemon {
         return state.resolve("daemon.pid");
     }
 
+    /**
+     * The control socket the daemon serves ({@code PROTOCOL.md}), so that the operator commands
+     * work on the networks handed over: {@code LEASEHOLD_SOCKET=<state>/control/control.sock
+     * leasehold leases}. Its {@code reload} re-reads every network's files, as a SIGHUP to each.
+     */
+    public static Path controlSocketPath(Path state) {
+        return state.resolve("control").resolve("control.sock");
+    }
+
     // ---- the daemon --------------------------------------------------------------------------------
 
     public static void main(String[] argv) throws Exception {
@@ -142,8 +153,10 @@ public final class DnsmasqDaemon {
                 .build();
         server.start();
         DnsmasqDaemon d = new DnsmasqDaemon(state, store, server);
+        ControlServer control = null;
         try {
             d.listen();
+            control = ControlServer.start(d.controlTarget(), ControlServer.Options.of(controlSocketPath(state)));
             Files.writeString(pidPath(state), ProcessHandle.current().pid() + "\n");
             Signals.on("TERM", d.stopped::countDown);
             Signals.on("INT", d.stopped::countDown);
@@ -160,6 +173,9 @@ public final class DnsmasqDaemon {
             d.stopped.await();
             timer.shutdownNow();
         } finally {
+            if (control != null) {
+                control.close();
+            }
             d.shutdown();
             lock.release();
             lockChannel.close();
@@ -174,6 +190,32 @@ public final class DnsmasqDaemon {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    private ControlTarget controlTarget() {
+        return new ControlTarget() {
+            @Override
+            public LeaseholdServer server() {
+                return server;
+            }
+
+            @Override
+            public String reload() {
+                int n = 0;
+                synchronized (DnsmasqDaemon.this) {
+                    for (DnsmasqNetworks.Served s : networks.served()) {
+                        networks.reload(s.id());
+                        n++;
+                    }
+                }
+                return n + " networks re-read their files";
+            }
+
+            @Override
+            public io.leasehold.control.ReservationOverlay reservations() {
+                return null;   // the agent's files are the reservations
+            }
+        };
     }
 
     private synchronized void checkIdle(long seconds) {

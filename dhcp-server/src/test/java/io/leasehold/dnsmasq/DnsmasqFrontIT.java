@@ -145,6 +145,13 @@ class DnsmasqFrontIT {
         Lab.Result r = bed.udhcpc();
         assertTrue(r.err().contains("lease of 10.20.0.11 obtained from 10.20.0.2"), r + bed.log("state/daemon.log"));
 
+        // The operator commands' control socket works on the networks handed over.
+        String leases = control(bed, "{\"v\":1,\"op\":\"leases\"}");
+        assertTrue(leases.contains("\"address\":\"10.20.0.11\"") && leases.contains(NeutronBed.NETWORK), leases);
+        String released = control(bed, "{\"v\":1,\"op\":\"release\",\"args\":{\"ip\":\"10.20.0.11\"}}");
+        assertTrue(released.contains("\"released\":true"), released);
+        assertTrue(Lab.await(Duration.ofSeconds(2), () -> leaseLine(bed, "10.20.0.11") == null), bed.leases());
+
         // A second network goes to the same daemon.
         long daemon = Long.parseLong(Files.readString(DnsmasqDaemon.pidPath(bed.state)).trim());
         second = bed.another("0b0b0b0b-1111-4222-8333-444444444444", "b");
@@ -202,6 +209,16 @@ class DnsmasqFrontIT {
         assertEquals(0, respawn.exitValue(), bed.log("front4.log"));
         assertNotEquals(daemon, Long.parseLong(Files.readString(DnsmasqDaemon.pidPath(bed.state)).trim()), "a new daemon");
         assertTrue(bed.udhcpc().err().contains("lease of 10.20.0.11 obtained"), bed.log("state/daemon.log"));
+    }
+
+    /** One request on the daemon's control socket, its answer line. */
+    private static String control(NeutronBed b, String request) throws Exception {
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            c.connect(java.net.UnixDomainSocketAddress.of(DnsmasqDaemon.controlSocketPath(b.state)));
+            c.write(java.nio.ByteBuffer.wrap((request + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(java.nio.channels.Channels.newInputStream(c),
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        }
     }
 
     static long rssKb(long pid) throws Exception {
