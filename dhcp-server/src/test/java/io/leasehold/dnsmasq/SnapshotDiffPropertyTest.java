@@ -106,9 +106,12 @@ class SnapshotDiffPropertyTest {
                         hosts.remove(r.nextInt(hosts.size()));
                     }
                     break;
-                case 2: // a new port, anywhere
-                    hosts.addAll(r.nextInt(hosts.size() + 1), port(ports + 1 + r.nextInt(1000), r.nextBoolean(),
-                            r.nextBoolean(), r.nextBoolean()));
+                case 2: // a new port, anywhere (a number no port has: a repeat would be a duplicate address)
+                    int p;
+                    do {
+                        p = ports + 1 + r.nextInt(1000);
+                    } while (hasPort(hosts, p));
+                    hosts.addAll(r.nextInt(hosts.size() + 1), port(p, r.nextBoolean(), r.nextBoolean(), r.nextBoolean()));
                     break;
                 case 3: // two lines swap (order within a MAC matters)
                     if (hosts.size() > 1) {
@@ -140,6 +143,11 @@ class SnapshotDiffPropertyTest {
             }
         }
         return new Files(hosts, opts);
+    }
+
+    private static boolean hasPort(List<String> hosts, int p) {
+        String mac = port(p, false, false, false).get(0).substring(0, 17);
+        return hosts.stream().anyMatch(h -> h.startsWith(mac));
     }
 
     static NetworkSpec spec(Files f) {
