@@ -106,7 +106,8 @@ public final class DnsmasqNetwork {
                 byte[] bytes = Files.readAllBytes(Path.of(args.hostsFile()));
                 hostsDigest = sha256(bytes);
                 hosts = previous != null && Arrays.equals(hostsDigest, previous.digests().get(0)) ? previous.hosts()
-                        : HostsFile.parse(args.hostsFile(), new String(bytes, StandardCharsets.UTF_8));
+                        : HostsFile.parse(args.hostsFile(), new String(bytes, StandardCharsets.UTF_8),
+                                previous == null ? null : previous.hosts());
             } catch (IOException e) {
                 problems.add(unreadable(args.hostsFile(), e));
             }

@@ -78,6 +78,24 @@ public final class HostsFile {
 
     /** Parses hosts-file text; never throws for bad content. */
     public static Result parse(String file, CharSequence text) {
+        return parse(file, text, null);
+    }
+
+    /**
+     * As {@link #parse(String, CharSequence)}, taking the reservation of every line that
+     * {@code previous} holds already instead of parsing it again: a reservation's id is its line,
+     * and parsing a line always gives the same reservation. A reload where one line of 50,000
+     * changed then parses one line (the rest costs a hash lookup each).
+     *
+     * @param previous the last result for this file, or null
+     */
+    public static Result parse(String file, CharSequence text, Result previous) {
+        Map<String, Reservation> known = new HashMap<>();
+        if (previous != null) {
+            for (Reservation r : previous.reservations()) {
+                known.put(r.id(), r);
+            }
+        }
         Map<String, Reservation> byId = new LinkedHashMap<>();
         Map<Integer, Integer> lineOfIpv4 = new HashMap<>();
         List<LineError> errors = new ArrayList<>();
@@ -85,9 +103,12 @@ public final class HostsFile {
             if (DnsmasqSyntax.isBlankOrComment(line.text())) {
                 continue;
             }
-            Reservation r;
+            // Only a line with no space around it is its reservation's id exactly.
+            Reservation r = known.get(line.text());
             try {
-                r = parseLine(line.text());
+                if (r == null) {
+                    r = parseLine(line.text());
+                }
             } catch (IllegalArgumentException e) {
                 errors.add(new LineError(file, line.number(), e.getMessage()));
                 continue;

@@ -199,6 +199,33 @@ class SnapshotDiffPropertyTest {
         return rs.stream().map(Reservation::id).toList();
     }
 
+    /**
+     * A reload's parse, which takes unchanged lines' reservations from the previous parse, gives
+     * exactly what a fresh parse gives; also when lines gain surrounding space, turn bad, or repeat
+     * another line's address.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void parsingWithThePreviousResultEqualsAFreshParse(long seed) {
+        Random r = new Random(seed);
+        int ports = 20 + r.nextInt(200);
+        Files before = generate(r, ports);
+        List<String> after = new ArrayList<>(edit(r, before, ports).hosts);
+        for (int i = 0; i < 3 && !after.isEmpty(); i++) {
+            int at = r.nextInt(after.size());
+            switch (r.nextInt(3)) {
+                case 0 -> after.set(at, "  " + after.get(at) + " ");            // same id, other text
+                case 1 -> after.set(at, after.get(at).replace(",", ",,"));       // now malformed
+                default -> after.add(after.get(at).replace("openstacklocal", "again"));   // its address again
+            }
+        }
+        HostsFile.Result previous = HostsFile.parse("host", before.hostText());
+        String text = String.join("\n", after) + "\n";
+        HostsFile.Result fresh = HostsFile.parse("host", text);
+        HostsFile.Result reused = HostsFile.parse("host", text, previous);
+        assertEquals(fresh, reused);
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void diffEqualsAFreshBuildAndTouchesOnlyWhatChanged(long seed) {
