@@ -4,9 +4,9 @@ import io.leasehold.config.ConfigException;
 import io.leasehold.config.ConfigLoader;
 import io.leasehold.config.LeaseholdConfig;
 import io.leasehold.daemon.Daemon;
+import io.leasehold.daemon.Signals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -60,13 +60,9 @@ final class ServeCommand implements Callable<Integer> {
         // Handlers first: the JVM's default for SIGHUP is to exit, and a reload may come at any time.
         AtomicReference<Daemon> running = new AtomicReference<>();
         CountDownLatch stop = new CountDownLatch(1);
-        if (Signal.handle(new Signal("HUP"), s -> reload(running.get(), err)) == sun.misc.SignalHandler.SIG_IGN) {
-            // Inherited as ignored (nohup does that), and the JVM leaves an ignored SIGHUP ignored.
-            err.println("leasehold: SIGHUP is ignored in this process (started under nohup?): reload with"
-                    + " `leasehold reload` instead");
-        }
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Signals.on("HUP", () -> reload(running.get(), err), "reload with `leasehold reload` (the control socket)");
+        Signals.on("TERM", stop::countDown, "stop it with SIGINT or SIGKILL");
+        Signals.on("INT", stop::countDown, "stop it with SIGTERM");
         Daemon daemon = Daemon.start(c, config);
         running.set(daemon);
         err.println("leasehold: ready (pid " + ProcessHandle.current().pid() + "; SIGHUP reloads " + config

@@ -1,5 +1,6 @@
 package io.leasehold.dnsmasq;
 
+import io.leasehold.daemon.Signals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -158,8 +159,8 @@ public final class DnsmasqDaemon {
             d.listen();
             control = ControlServer.start(d.controlTarget(), ControlServer.Options.of(controlSocketPath(state)));
             Files.writeString(pidPath(state), ProcessHandle.current().pid() + "\n");
-            Signals.on("TERM", d.stopped::countDown);
-            Signals.on("INT", d.stopped::countDown);
+            Signals.on("TERM", d.stopped::countDown, "stop it with SIGKILL");
+            Signals.on("INT", d.stopped::countDown, "stop it with SIGTERM");
             ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "leasehold-idle");
                 t.setDaemon(true);

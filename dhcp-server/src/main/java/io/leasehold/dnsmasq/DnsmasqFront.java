@@ -1,5 +1,6 @@
 package io.leasehold.dnsmasq;
 
+import io.leasehold.daemon.Signals;
 import io.leasehold.dns.DnsService;
 import io.leasehold.dns.NamespaceDns;
 import io.leasehold.server.LeaseholdServer;
@@ -184,9 +185,9 @@ public final class DnsmasqFront {
             networks.add(args, "", interfaces);
             writePidFile(args, ProcessHandle.current().pid());
             CountDownLatch stop = new CountDownLatch(1);
-            Signals.on("HUP", () -> networks.reload(id));
-            Signals.on("TERM", stop::countDown);
-            Signals.on("INT", stop::countDown);
+            Signals.on("HUP", () -> networks.reload(id), "restart the process to re-read the files");
+            Signals.on("TERM", stop::countDown, "stop it with SIGKILL");
+            Signals.on("INT", stop::countDown, "stop it with SIGTERM");
             stop.await();
             networks.close();
             return EC_GOOD;
