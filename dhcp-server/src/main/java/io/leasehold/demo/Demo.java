@@ -206,7 +206,11 @@ public final class Demo {
         }
         out.println("  address: " + grep(Sandbox.run("ip", "-n", cli, "-6", "-o", "addr", "show", "dev", c, "scope",
                 "global").out(), "inet6 "));
-        // dhclient daemonized after binding; the sandbox ends it (by PID) before deleting its namespaces.
+        // dhclient daemonized after binding; it is ended with the sandbox's namespaces.
+        Path pid = sandbox.dir().resolve("dhclient6.pid");
+        if (Files.exists(pid)) {
+            Sandbox.run("kill", Files.readString(pid).trim());
+        }
     }
 
     private static String grep(String text, String marker) {

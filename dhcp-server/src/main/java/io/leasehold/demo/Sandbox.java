@@ -288,7 +288,6 @@ public final class Sandbox implements AutoCloseable {
             }
         }
         if (!namespaces.isEmpty()) {
-            endLeftInNamespaces();
             List<String> lines = new ArrayList<>();
             for (String ns : namespaces) {
                 lines.add("netns del " + ns);
@@ -308,45 +307,6 @@ public final class Sandbox implements AutoCloseable {
             deleteTree(d);
         }
         deleteTree(dir);
-    }
-
-    /**
-     * Ends, by PID, every process still living in this sandbox's namespaces: clients that
-     * daemonized ({@code dhclient -1} forks once it is bound) are no longer children of anyone here,
-     * and deleting a namespace does not end the processes in it. Only processes this sandbox started
-     * can be there: the namespaces are its own. SIGTERM, then SIGKILL after 3 s.
-     */
-    private void endLeftInNamespaces() {
-        try {
-            List<String> lines = new ArrayList<>();
-            for (String ns : namespaces) {
-                lines.add("netns pids " + ns);
-            }
-            Path file = Files.createTempFile("lh", ".batch");
-            Files.write(file, lines);
-            Result r = run(Duration.ofMinutes(2), "ip", "-force", "-batch", file.toString());
-            Files.deleteIfExists(file);
-            List<ProcessHandle> left = new ArrayList<>();
-            for (String pid : r.out().trim().split("\\s+")) {
-                if (pid.matches("\\d+")) {
-                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(left::add);
-                }
-            }
-            left.forEach(ProcessHandle::destroy);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            for (ProcessHandle h : left) {
-                while (h.isAlive() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                if (h.isAlive()) {
-                    h.destroyForcibly();
-                }
-            }
-        } catch (IOException e) {
-            // best effort: the namespaces are deleted all the same
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void deleteTree(Path root) {
